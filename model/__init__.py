@@ -3,8 +3,15 @@
 from .api import run
 from .events import EVENT_KINDS, Event
 from .model import SovereigntyModel
-from .parameters import (CONSTANTS, LEVERS, OUTCOMES, PARAMETERS, REGION_OUTCOMES,
-                         STATE_OUTCOMES, UNCERTAINTIES)
+from .parameters import (
+                         CONSTANTS,
+                         LEVERS,
+                         OUTCOMES,
+                         PARAMETERS,
+                         REGION_OUTCOMES,
+                         STATE_OUTCOMES,
+                         UNCERTAINTIES,
+)
 from .region import StateData, asean_states
 from .results import MODEL_VERSION, Results
 from .spec import ScenarioSpec, SpecError

@@ -64,16 +64,19 @@ for _o in STATE_OUTCOMES:
 class VendorAgent(mesa.Agent):
     """A supplier of AI capability (model or compute layer); national programmes included."""
 
-    def __init__(self, model: SovereigntyModel, index: int) -> None:
+    def __init__(self, model: SovereigntyModel, index: int, state: int | None = None) -> None:
         super().__init__(model)
         self.index = index
+        self.state = state  # owning state's index, for a national programme
         archetype = model.archetypes[index]
-        self.key = model.vendor_keys[index]
         self.kind = archetype.kind
         self.layer = archetype.layer
-        self.bloc = model.bloc[index]
-        self.label = archetype.label if archetype.kind != "national_programme" else \
-            f"National model ({self.bloc})"
+        if state is None:
+            self.key, self.bloc, self.label = archetype.key, archetype.bloc, archetype.label
+        else:
+            iso3 = model.iso3[state]
+            self.key, self.bloc = f"national_{iso3}", iso3
+            self.label = f"National model ({iso3})"
 
     @staticmethod
     def step_all(model: SovereigntyModel) -> None:
@@ -86,6 +89,9 @@ class VendorAgent(mesa.Agent):
 
     @property
     def quality(self) -> float:
+        """True quality now (for a national programme: its owner's model)."""
+        if self.state is not None:
+            return float(self.model.nm_quality[self.state])
         return float(self.model.quality[self.index])
 
     @property

@@ -8,20 +8,26 @@ result does not depend on any activation order.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import mesa
 import numpy as np
 
-from . import bargaining, cohesion, diversification, evaluation, incidents, lockin
+from . import (
+    bargaining,
+    cohesion,
+    diversification,
+    evaluation,
+    incidents,
+    lockin,
+    procurement,
+    supply,
+)
 from . import national_programme as nmp
-from . import supply
 from .agents import RegionalBodyAgent, StateAgent, VendorAgent
 from .events import Event
-from .parameters import (CONSTANT_VALUES, PARAMETERS, REGION_OUTCOMES, STATE_OUTCOMES)
-from .procurement import Tender, choose, utility
-from .spec import ScenarioSpec, SpecError
+from .parameters import CONSTANT_VALUES, PARAMETERS, REGION_OUTCOMES, STATE_OUTCOMES
+from .spec import ScenarioSpec, SpecError, check_event
 from .streams import make_streams, root_sequence
 from .vendors import ARCHETYPES, CHIP_BLOC, NATIONAL_PROGRAMME, OPEN_BLOC, REGIONAL_BLOC
 
@@ -66,6 +72,7 @@ class SovereigntyModel(mesa.Model):
         self.state_metrics = np.zeros((self.horizon + 1, self.n_states, len(STATE_OUTCOMES)))
         self.region_metrics = np.zeros((self.horizon + 1, len(REGION_OUTCOMES)))
         self._price_quotes()
+        self._tally(np.ones(len(self.owner), dtype=bool))
         self.datacollector = _datacollector() if collect else None
         self._record()
 
@@ -83,6 +90,12 @@ class SovereigntyModel(mesa.Model):
                            if p.kind == "lever" and p.scope == "region"}
         self.rhetoric = self.lever["possessive_rhetoric"].astype(float).copy()
         self.budget = self.lever["ai_budget_share"] * self.gdp / 4 / 1e6  # USD m / quarter
+        self.invest_eval = self.lever["own_evaluation_share"] * self.budget
+        self.invest_proc = self.lever["procurement_capacity_share"] * self.budget
+        self.invest_compute = self.lever["domestic_compute_share"] * self.budget
+        self.invest_total = self.invest_eval + self.invest_proc + self.invest_compute
+        self.wants_national = self.lever["national_model"] & nmp.affordable(
+            self.u["national_model_capex"], 4 * self.budget, c["national_model_affordability"])
         gdp_bn = self.gdp / 1e9
         self.n_workflows = np.clip(np.round(
             c["workflows_base"] + c["workflows_scale"] * self.readiness * np.log10(1 + gdp_bn)),
@@ -104,13 +117,18 @@ class SovereigntyModel(mesa.Model):
 
     def _setup_vendors(self) -> None:
         S = self.n_states
-        self.archetypes = list(ARCHETYPES) + [NATIONAL_PROGRAMME] * S
-        self.n_vendors = V = len(self.archetypes)
-        self.national_index = np.arange(len(ARCHETYPES), V)
-        a = self.archetypes
-        self.vendor_keys = [x.key for x in ARCHETYPES] + [f"national_{i}" for i in self.iso3]
-        self.bloc = [x.bloc for x in ARCHETYPES] + list(self.iso3)
+        # The last column is "the buyer's own national programme": one column serves every
+        # state, with per-state quality and availability, so tenders stay narrow.
+        model_layer = [x for x in ARCHETYPES if x.layer == "model"]
+        self.archetypes = a = [*model_layer, NATIONAL_PROGRAMME,
+                               *(x for x in ARCHETYPES if x.layer == "compute")]
+        self.n_vendors = V = len(a)
+        self.national_col = len(model_layer)
+        self.vendor_keys = [x.key for x in a]
+        self.bloc = [x.bloc or "national" for x in a]
         self.is_model = np.array([x.layer == "model" for x in a])
+        self.layers = (slice(0, self.national_col + 1), slice(self.national_col + 1, V))
+        self.layer_of = (~self.is_model).astype(np.int64)
         self.quality = np.array([x.quality for x in a])
         self.hype = np.array([x.hype for x in a])
         self.unit_cost = np.array([x.unit_cost for x in a])
@@ -120,16 +138,15 @@ class SovereigntyModel(mesa.Model):
         self.language_fit = np.array([x.language_fit for x in a])
         self.markup_factor = np.array([x.markup_factor for x in a])
         self.progress = np.array([x.progress_factor for x in a])
+        self.releases = self.progress > 0  # suppliers whose new versions void evaluations
+        self.releases[self.national_col] = True
         self.active = np.ones(V, dtype=bool)
-        self.active[self.national_index] = False
         self.is_open = np.array([b == OPEN_BLOC for b in self.bloc])
         self.is_national = np.zeros(V, dtype=bool)
-        self.is_national[self.national_index] = True
-        self.own_national = np.zeros((S, V), dtype=bool)
-        self.own_national[np.arange(S), self.national_index] = True
-        foreign = np.array([b not in (REGIONAL_BLOC,) for b in self.bloc])
-        self.external = foreign[None, :] & ~self.own_national & ~(
-            self.is_national[None, :])
+        self.is_national[self.national_col] = True
+        self.external = np.array([b not in (REGIONAL_BLOC, "national") for b in self.bloc])
+        self.chip_cols = np.array([j for j, b in enumerate(self.bloc)
+                                   if b == CHIP_BLOC and not self.is_model[j]], dtype=np.int64)
         self.restricted_until = np.zeros((S, V), dtype=np.int64)
         self.incident_factor = np.ones(V)
         self.chip_shortage_until = 0
@@ -137,7 +154,7 @@ class SovereigntyModel(mesa.Model):
         self.known = np.zeros((S, V), dtype=bool)
         self.estimate = np.zeros((S, V))
         self.vendors = {k: VendorAgent(self, j) for j, k in enumerate(self.vendor_keys)
-                        if self.active[j]}
+                        if not self.is_national[j]}
 
     def _setup_workflows(self) -> None:
         rng, c = self.streams["setup"], self.c
@@ -163,21 +180,33 @@ class SovereigntyModel(mesa.Model):
         self.volume = c["service_budget_share"] * self.budget / (self.n_workflows * ref_unit)
         self.reference_price = self.volume * 2.0  # USD m per workflow-quarter at unit cost
         self.own_demand = self.n_workflows * self.reference_price  # USD m / quarter
+        self.owner_both = np.concatenate([self.owner, self.owner + S])
+        self._update_shares()
+        self.own_size = bargaining.demand_effect(self.own_demand, self.u["demand_half_saturation"])
 
     def _setup_body(self) -> None:
+        S = self.n_states
         self.pool_eval_stock = 0.0
         self.pool_proc_stock = 0.0
-        self.body_gains = np.zeros(self.n_states)
+        self.pooled_tested = 0
         self.body = RegionalBodyAgent(self)
-        self.beta = np.zeros((self.n_states, 2))
-        self.beta_own = np.zeros((self.n_states, 2))
-        self.spend_now = np.zeros(self.n_states)
-        self.switch_paid = np.zeros(self.n_states)
+        self._cohesion = cohesion.cohesion(self.trust, self.member)
+        self._update_standards()
+        self.q_true = self.true_quality()
+        self.unavailable_now = self.unavailable()
+        self.beta = np.zeros((S, 2))
+        self.beta_own = np.zeros((S, 2))
+        self.spend_now = np.zeros(S)
+        self.switch_paid = np.zeros(S)
+        self.contribution = np.zeros(S)
+        self.nm_cost = np.zeros(S)
+        self.incident = np.zeros(len(self.owner), dtype=bool)
 
     # ---------------------------------------------------------------- derived quantities
     @property
     def cohesion(self) -> float:
-        return cohesion.cohesion(self.trust, self.member)
+        """Mean trust of the regional body's members, as of the last update."""
+        return self._cohesion
 
     @property
     def members(self) -> int:
@@ -188,33 +217,38 @@ class SovereigntyModel(mesa.Model):
         return float(evaluation.capacity(self.pool_eval_stock, self.u["evaluation_half_capacity"]))
 
     def true_quality(self) -> np.ndarray:
-        """(S, V): true model quality for each state (open weights depend on talent)."""
-        q = np.broadcast_to(self.quality, (self.n_states, self.n_vendors)).copy()
-        open_cols = self.is_open
-        q[:, open_cols] *= (0.7 + 0.3 * self.talent)[:, None]
-        q[:, self.national_index] = np.where(self.own_national[:, self.national_index],
-                                             self.nm_quality[:, None], 0.0)
+        """(S, V): true model quality for each state (open weights depend on talent; the
+        national column is the state's own programme)."""
+        q = np.tile(self.quality, (self.n_states, 1))
+        q[:, self.is_open] *= (0.7 + 0.3 * self.talent)[:, None]
+        q[:, self.national_col] = self.nm_quality
         return q
 
     def unavailable(self) -> np.ndarray:
-        """(S, V): suppliers that cannot serve a state now."""
-        blocked = supply.expire(self.restricted_until, self.steps + 1)
-        return blocked | ~self.active[None, :] | (self.is_national[None, :] & ~self.own_national)
+        """(S, V): suppliers that cannot serve a state this quarter (restricted, exited, or
+        the state's own national model not yet released)."""
+        blocked = supply.expire(self.restricted_until, self.steps)
+        blocked |= ~self.active
+        blocked[:, self.national_col] |= self.nm_age < self.c["national_model_build_quarters"]
+        return blocked
 
-    def standards(self) -> np.ndarray:
-        shared = self.body_lever["shared_standards"] * self.cohesion
-        return np.maximum(self.lever["interop_standards"], np.where(self.member, shared, 0.0))
+    def _update_standards(self) -> None:
+        """Effective interoperability standards: own adoption, or the body's shared standard
+        scaled by cohesion for members, whichever is higher."""
+        shared = self.body_lever["shared_standards"] * self._cohesion
+        self.std = np.maximum(self.lever["interop_standards"], np.where(self.member, shared, 0.0))
 
     def effective_evaluation(self) -> np.ndarray:
+        """Testing capacity per state: own, or the pool's scaled by cohesion for members."""
         own = evaluation.capacity(self.eval_stock, self.u["evaluation_half_capacity"])
         if not self.body_lever["pooled_evaluation"]:
             return own
-        pooled = self.pooled_evaluation_capacity * self.cohesion
+        pooled = self.pooled_evaluation_capacity * self._cohesion
         return np.maximum(own, np.where(self.member, pooled, 0.0))
 
     # ---------------------------------------------------------------- step
     def step(self) -> None:
-        """One quarter: world, regional body, states, suppliers, metrics."""
+        """One quarter: world, regional body, states, suppliers, accounting, metrics."""
         self._world()
         self.body.step()
         StateAgent.step_all(self)
@@ -232,33 +266,33 @@ class SovereigntyModel(mesa.Model):
     # -- world: technology progress and events
     def _world(self) -> None:
         u, t = self.u, self.steps
-        growth = u["frontier_quality_growth"] * self.progress
-        self.quality = self.quality + growth * (1.0 - self.quality)
+        self.quality = self.quality + u["frontier_quality_growth"] * self.progress * (
+            1.0 - self.quality)
         self.unit_cost = self.unit_cost * (1.0 - u["compute_cost_decline"])
         self.incident_factor[:] = 1.0
         rng = self.streams["events"]
         draws, targets = rng.random(2), rng.random((2, self.n_states))
         for b, bloc in enumerate(("A", "B")):
             if draws[b] < u["restriction_rate"]:
-                hit = [self.iso3[k] for k in np.flatnonzero(targets[b] < 0.5)]
+                hit = tuple(self.iso3[k] for k in np.flatnonzero(targets[b] < 0.5))
                 if hit:
-                    self.apply_event(Event(t, "export_control", tuple(hit),
+                    self.apply_event(Event(t, "export_control", hit,
                                            {"bloc": bloc, "duration": u["restriction_duration"]}),
                                      origin="random")
         while self._pending_events and self._pending_events[0].step <= t:
             self.apply_event(self._pending_events.pop(0), origin="scenario")
-        chip_blocked = np.zeros(self.n_states, dtype=bool)
-        chip_cols = [j for j, b in enumerate(self.bloc) if b == CHIP_BLOC and not self.is_model[j]]
-        if chip_cols:
-            chip_blocked = (self.restricted_until[:, chip_cols] > t).any(axis=1)
-        shortage = t < self.chip_shortage_until
-        self.chip_access = np.where(chip_blocked, self.c["restricted_chip_access"], 1.0) * (
-            self.c["restricted_chip_access"] ** 0.5 if shortage else 1.0)
+        chip_blocked = (self.restricted_until[:, self.chip_cols] > t).any(axis=1)
+        access = np.where(chip_blocked, self.c["restricted_chip_access"], 1.0)
+        if t < self.chip_shortage_until:
+            access = access * self.c["restricted_chip_access"] ** 0.5
+        self.chip_access = access
+        self._cohesion = cohesion.cohesion(self.trust, self.member)
+        self.q_true = self.true_quality()
 
-    def inject(self, kind: str, targets: tuple[str, ...] = ("all",), **params: Any) -> Event:
+    def inject(self, kind: str, targets: tuple[str, ...] | list[str] = ("all",),
+               **params: Any) -> Event:
         """Apply an event now (a facilitator's live button); it enters the event log."""
         event = Event(max(self.steps, 1), kind, tuple(targets), params)
-        from .spec import check_event
         check_event(event, self.iso3, self.horizon, "event")
         self.apply_event(event, origin="live")
         return event
@@ -269,18 +303,17 @@ class SovereigntyModel(mesa.Model):
         rows = np.arange(self.n_states) if tuple(event.targets) == ("all",) else np.array(
             [self.iso3.index(x) for x in event.targets], dtype=np.int64)
         kind = event.kind
-        duration = int(event.param("duration")) if kind in (
-            "export_control", "vendor_cutoff") else 0
-        until = self.horizon + 1 if duration == 0 else t + duration
-        if kind == "export_control":
-            layer = event.param("layer")
-            cols = [j for j, b in enumerate(self.bloc) if b == event.param("bloc") and (
-                layer == "both" or (layer == "model") == bool(self.is_model[j]))]
-            self.restricted_until[np.ix_(rows, cols)] = np.maximum(
-                self.restricted_until[np.ix_(rows, cols)], until)
-        elif kind == "vendor_cutoff":
-            j = self.vendor_keys.index(event.param("vendor"))
-            self.restricted_until[rows, j] = np.maximum(self.restricted_until[rows, j], until)
+        if kind in ("export_control", "vendor_cutoff"):
+            duration = int(event.param("duration"))
+            until = self.horizon + 1 if duration == 0 else t + duration
+            if kind == "export_control":
+                layer = event.param("layer")
+                cols = [j for j, b in enumerate(self.bloc) if b == event.param("bloc") and (
+                    layer == "both" or (layer == "model") == bool(self.is_model[j]))]
+            else:
+                cols = [self.vendor_keys.index(event.param("vendor"))]
+            block = np.ix_(rows, cols)
+            self.restricted_until[block] = np.maximum(self.restricted_until[block], until)
         elif kind == "price_shock":
             vendor = event.param("vendor")
             cols = [self.vendor_keys.index(vendor)] if vendor else [
@@ -289,7 +322,9 @@ class SovereigntyModel(mesa.Model):
         elif kind == "supplier_exit":
             j = self.vendor_keys.index(event.param("vendor"))
             self.active[j] = False
-            self.vendors.pop(self.vendor_keys[j], None)
+            agent = self.vendors.pop(self.vendor_keys[j], None)
+            if agent is not None:
+                agent.remove()
         elif kind == "model_failure":
             self.incident_factor[self.vendor_keys.index(event.param("vendor"))] = float(
                 event.param("factor"))
@@ -306,45 +341,40 @@ class SovereigntyModel(mesa.Model):
     # -- regional body (called from RegionalBodyAgent.step)
     def body_phase(self) -> None:
         """Contributions, pooled capacities, pooled evaluation (M3), trust and exits (M7)."""
-        u, c = self.u, self.c
-        lev = self.body_lever
-        arrangements = lev["pooled_evaluation"] + lev["joint_procurement"]
-        rng = self.streams["cohesion"]
-        shocks = rng.normal(0.0, c["trust_noise"], self.n_states)
-        ev_draws = self.streams["evaluation"].random(self.n_vendors)
-        ev_noise = self.streams["evaluation"].normal(size=self.n_vendors)
-        if arrangements:
-            share = np.where(self.member, self.lever["regional_contribution_share"], 0.0)
-            self.contribution = share * self.budget
-        else:
-            share = np.zeros(self.n_states)
-            self.contribution = np.zeros(self.n_states)
-        total = self.contribution.sum()
+        u, c, lev = self.u, self.c, self.body_lever
+        S, V = self.n_states, self.n_vendors
+        # fixed-shape draws every quarter keep the streams aligned across scenarios
+        shocks = self.streams["cohesion"].normal(0.0, c["trust_noise"], S)
+        ev = self.streams["evaluation"]
+        ev_draws, ev_noise = ev.random(V), ev.normal(size=V)
+        arrangements = int(lev["pooled_evaluation"]) + int(lev["joint_procurement"])
+        share = np.where(self.member, self.lever["regional_contribution_share"], 0.0) \
+            if arrangements else np.zeros(S)
+        self.contribution = share * self.budget
+        total = float(self.contribution.sum())
+        eval_part = total * lev["pooled_evaluation"] / max(arrangements, 1)
         depreciation = u["capacity_depreciation"]
-        eval_part = total * (lev["pooled_evaluation"] / max(arrangements, 1))
-        self.pool_eval_stock = float(evaluation.accumulate(
-            self.pool_eval_stock, eval_part, depreciation))
-        self.pool_proc_stock = float(evaluation.accumulate(
-            self.pool_proc_stock, total - eval_part, depreciation))
-        gains = np.zeros(self.n_states)
-        cohesion_now = self.cohesion
+        self.pool_eval_stock = self.pool_eval_stock * (1 - depreciation) + eval_part
+        self.pool_proc_stock = self.pool_proc_stock * (1 - depreciation) + total - eval_part
+        gains = np.zeros(S)
+        self.pooled_tested = 0
         if lev["pooled_evaluation"] and self.member.any():
-            cap = self.pooled_evaluation_capacity * cohesion_now
+            cap = self.pooled_evaluation_capacity * self._cohesion
             evaluable = self.is_model & self.active & ~self.is_national
             tested = (ev_draws < cap) & evaluable
-            q_true = self.true_quality()
-            fresh = q_true + ev_noise * evaluation.EVALUATION_NOISE * (1.0 - cap)
-            shared = self.member[:, None] & tested[None, :]
+            fresh = self.q_true + ev_noise * evaluation.EVALUATION_NOISE * (1.0 - cap)
+            shared = self.member[:, None] & tested
             self.known |= shared
             self.estimate = np.where(shared, fresh, self.estimate)
-            gains += np.where(self.member, tested.sum() / max(evaluable.sum(), 1), 0.0)
+            self.pooled_tested = int(tested.sum())
+            gains += self.pooled_tested / max(int(evaluable.sum()), 1)
         if lev["joint_procurement"]:
-            gains += np.where(self.member, (self.beta - self.beta_own).mean(axis=1)
-                              / max(u["max_bargaining_power"], 1e-9), 0.0)
-        mean_share = share[self.member].mean() if self.member.any() else 0.0
-        free = self.member & (share < 0.5 * mean_share) if arrangements else np.zeros(
-            self.n_states, dtype=bool)
-        free_riding = free.sum() / max(self.member.sum(), 1)
+            gains += (self.beta - self.beta_own).mean(axis=1) / u["max_bargaining_power"]
+        if arrangements and self.member.any():
+            free = self.member & (share < 0.5 * share[self.member].mean())
+            free_riding = free.sum() / self.member.sum()
+        else:
+            free_riding = 0.0
         self.trust = cohesion.update_trust(self.trust, self.member, gains, self.rhetoric,
                                            free_riding, u["cohesion_sensitivity"], shocks)
         leaving = cohesion.exits(self.trust, self.member, c["trust_exit_threshold"])
@@ -352,236 +382,215 @@ class SovereigntyModel(mesa.Model):
             self.event_log.append({"step": self.steps, "origin": "model", "kind": "member_exit",
                                    "targets": [self.iso3[k]]})
         self.member = self.member & ~leaving
+        self._cohesion = cohesion.cohesion(self.trust, self.member)
+        self._update_standards()
 
     # -- states (called from StateAgent.step_all)
     def state_phase(self) -> None:
-        u, c = self.u, self.c
-        S = self.n_states
-        lev = self.lever
+        u, c, lev = self.u, self.c, self.lever
+        S, V = self.n_states, self.n_vendors
         depreciation = u["capacity_depreciation"]
-        # investments
-        self.eval_stock = evaluation.accumulate(self.eval_stock,
-                                                lev["own_evaluation_share"] * self.budget,
-                                                depreciation)
-        self.proc_stock = evaluation.accumulate(self.proc_stock,
-                                                lev["procurement_capacity_share"] * self.budget,
-                                                depreciation)
+        # investments in capacity stocks
+        self.eval_stock = evaluation.accumulate(self.eval_stock, self.invest_eval, depreciation)
+        self.proc_stock = evaluation.accumulate(self.proc_stock, self.invest_proc, depreciation)
         self.compute_stock = evaluation.accumulate(
-            self.compute_stock, lev["domestic_compute_share"] * self.budget * self.chip_access,
-            depreciation)
+            self.compute_stock, self.invest_compute * self.chip_access, depreciation)
         # M5 national model programme
-        wants = lev["national_model"] & (self.nm_age < 0) & nmp.affordable(
-            u["national_model_capex"], 4 * self.budget, c["national_model_affordability"])
-        self.nm_age = np.where(self.nm_age >= 0, self.nm_age + 1, np.where(wants, 0, -1))
         build = c["national_model_build_quarters"]
+        launching = self.wants_national & (self.nm_age < 0)
+        self.nm_age = np.where(self.nm_age >= 0, self.nm_age + 1, np.where(launching, 0, -1))
         released = self.nm_age >= build
-        newly = self.nm_age == build
-        ceiling = c["national_model_ceiling"] * self.quality[0]
-        compute_cap = evaluation.capacity(self.compute_stock, c["compute_half_capacity"])
-        self.nm_quality = np.where(newly, NATIONAL_PROGRAMME.quality, self.nm_quality)
-        self.nm_quality = np.where(released & ~newly, nmp.learn(
-            self.nm_quality, ceiling, u["national_model_learning_rate"], self.talent,
-            self.chip_access, compute_cap), self.nm_quality)
-        for k in np.flatnonzero(newly):
-            j = self.national_index[k]
-            self.active[j] = True
-            self.vendors[self.vendor_keys[j]] = VendorAgent(self, j)
+        if released.any():
+            newly = self.nm_age == build
+            compute_cap = evaluation.capacity(self.compute_stock, c["compute_half_capacity"])
+            learned = nmp.learn(self.nm_quality, c["national_model_ceiling"] * self.quality[0],
+                                u["national_model_learning_rate"], self.talent,
+                                self.chip_access, compute_cap)
+            self.nm_quality = np.where(newly, NATIONAL_PROGRAMME.quality,
+                                       np.where(released, learned, self.nm_quality))
+            self.q_true[:, self.national_col] = self.nm_quality
+            for k in np.flatnonzero(newly):
+                self.vendors[f"national_{self.iso3[k]}"] = VendorAgent(self, self.national_col,
+                                                                       state=k)
         self.nm_cost = nmp.quarterly_cost(self.nm_age, u["national_model_capex"],
                                           u["national_model_opex"], build)
-        # M2 own evaluation (with staleness from new releases)
+        # M2 own evaluation; new releases make earlier evaluations stale
         ev = self.streams["evaluation"]
-        release = (ev.random(self.n_vendors) < u["evaluation_staleness"]) & (self.progress > 0)
-        release |= self.is_national & (ev.random(self.n_vendors) < u["evaluation_staleness"])
-        self.known &= ~release[None, :]
-        draws, noise = ev.random((S, self.n_vendors)), ev.normal(size=(S, self.n_vendors))
-        q_true = self.true_quality()
+        stale = ev.random(V) < u["evaluation_staleness"]
+        draws, noise = ev.random((S, V)), ev.normal(size=(S, V))
+        self.known &= ~(stale & self.releases)
+        self.unavailable_now = unavailable = self.unavailable()
+        evaluable = self.is_model & ~unavailable
         own_cap = evaluation.capacity(self.eval_stock, u["evaluation_half_capacity"])
-        evaluable = self.is_model[None, :] & self.active[None, :] & ~(
-            self.is_national[None, :] & ~self.own_national)
         self.known, self.estimate, _ = evaluation.evaluate(
-            self.known, self.estimate, own_cap, q_true, draws, noise, evaluable)
+            self.known, self.estimate, own_cap, self.q_true, draws, noise, evaluable)
         # M6 forced migrations, then renewals (M1, M2, M4, M8)
-        unavailable = self.unavailable()
         self.switch_paid = np.zeros(S)
         self.outage_left = np.maximum(self.outage_left - 1, 0)
         forced = supply.cut_off(self.model_v, self.compute_v, self.owner, unavailable)
         self.contract_left -= 1
         due = forced | (self.contract_left <= 0)
         if due.any():
-            self._renew(np.flatnonzero(due), forced[due], unavailable, q_true)
-        # M1 lock-in deepens for kept suppliers (reset for those that switched, in _renew)
+            self._renew(np.flatnonzero(due), forced[due], unavailable)
+        self._update_shares()
+        # M1 lock-in deepens on every workflow (switchers start again from 0)
         self.depth_model = lockin.deepen(self.depth_model, u["lockin_growth"])
         self.depth_compute = lockin.deepen(self.depth_compute, u["lockin_growth"])
 
-    def _renew(self, idx: np.ndarray, forced: np.ndarray, unavailable: np.ndarray,
-               q_true: np.ndarray) -> None:
-        u, c = self.u, self.c
+    def _renew(self, idx: np.ndarray, forced: np.ndarray, unavailable: np.ndarray) -> None:
+        """Tender every workflow in ``idx`` (both layers); pay switching costs; set outages
+        for workflows forced off an unavailable supplier (M6)."""
+        u, c, lev = self.u, self.c, self.lever
         s = self.owner[idx]
-        n, V = len(idx), self.n_vendors
-        std = self.standards()
-        perceived_q = evaluation.perceived(self.known, self.estimate,
-                                           np.minimum(q_true + self.hype, 1.0))
-        perceived_rel = np.where(self.known, self.reliability, self.claimed_reliability)
-        model_shares, compute_shares = self.layer_shares()
-        cap = self.lever["diversification_cap"]
-        over = diversification.over_cap(model_shares + compute_shares, cap)
-        require = self.lever["require_evaluation"][s] & self.high_stakes[idx]
-        g = self.streams["procurement"].gumbel(size=(2, n, V)) * c["procurement_noise"]
-        ref = self.reference_price[s][:, None]
-        term = self.lever["contract_term"][s]
-        premium = self.lever["ours_premium"][s][:, None] * self.own_national[s]
-        changed_any = np.zeros(len(idx), dtype=bool)
-        migration = np.zeros(len(idx), dtype=np.int64)
-        for layer, (vendor_arr, depth_arr) in enumerate(
-                ((self.model_v, self.depth_model), (self.compute_v, self.depth_compute))):
-            current = vendor_arr[idx]
-            in_layer = self.is_model if layer == 0 else ~self.is_model
-            allowed = in_layer[None, :] & ~unavailable[s]
-            exposure = lockin.exposure(depth_arr[idx], self.portability[current], std[s],
-                                       u["standards_effect"])
-            annual = 4 * self.price[s, current]
-            cost_to_leave = lockin.switching_cost(exposure, annual, u["switching_cost_max"])
-            penalty = c["price_weight"] * cost_to_leave / (self.reference_price[s] * term)
-            if layer == 0:
-                fit = 1.0 - self.language_need[idx][:, None] * (1.0 - self.language_fit[None, :])
-                value = perceived_q[s] * fit
-                barred = over[s] | (require[:, None] & ~self.known[s])
-            else:
-                value = np.zeros((n, V))
-                barred = over[s]
-            tender = Tender(allowed, value, perceived_rel[s], self.high_stakes[idx],
-                            self.price[s] / ref, penalty, current,
-                            premium if layer == 0 else np.zeros((n, V)), barred, g[layer])
-            winner = choose(utility(tender, c["price_weight"]), current)
-            moved = winner != current
-            lost = unavailable[s, current]
-            np.add.at(self.switch_paid, s[moved], cost_to_leave[moved])
-            migration = np.maximum(migration, np.where(lost & moved, lockin.migration_quarters(
-                exposure, u["migration_max_quarters"]), 0))
-            migration = np.where(lost & ~moved, 1, migration)  # nowhere to go: retry next quarter
-            vendor_arr[idx] = winner
-            depth_arr[idx] = np.where(moved, 0.0, depth_arr[idx])
-            changed_any |= moved
+        n = len(idx)
+        known = self.known[s]
+        high = self.high_stakes[idx]
+        current = np.array((self.model_v[idx], self.compute_v[idx]))
+        depth = np.array((self.depth_model[idx], self.depth_compute[idx]))
+        exposure = lockin.exposure(depth, self.portability[current], self.std[s],
+                                   u["standards_effect"])
+        cost_to_leave = lockin.switching_cost(exposure, 4 * self.price[s, current],
+                                              u["switching_cost_max"])
+        term = lev["contract_term"][s]
+        penalty = c["price_weight"] * cost_to_leave / (self.reference_price[s] * term)
+        claimed = np.minimum(self.q_true[s] + self.hype, 1.0)
+        value = np.where(known, self.estimate[s], claimed) * (
+            1.0 - self.language_need[idx][:, None] * (1.0 - self.language_fit))
+        reliability = np.where(known, self.reliability, self.claimed_reliability)
+        noise = self.streams["procurement"].gumbel(size=(n, self.n_vendors))
+        utility = procurement.score(value, reliability, high,
+                                    self.price[s] / self.reference_price[s][:, None],
+                                    lev["ours_premium"][s][:, None] * self.is_national,
+                                    c["procurement_noise"] * noise, c["price_weight"])
+        utility = procurement.charge_switching(utility, self.layer_of, current, penalty)
+        over = diversification.over_cap(self.shares, lev["diversification_cap"])[s]
+        unevaluated = (lev["require_evaluation"][s] & high)[:, None] & ~known & self.is_model
+        winner = procurement.choose(utility, ~unavailable[s], over | unevaluated, self.layers,
+                                    current)
+        moved = winner != current
+        lost = unavailable[s[None, :], current]
+        self.switch_paid = np.bincount(s, (cost_to_leave * moved).sum(0), minlength=self.n_states)
+        quarters = lockin.migration_quarters(exposure, u["migration_max_quarters"])
+        # forced off with nowhere to go: unserved, and tendered again next quarter
+        migration = np.where(lost, np.where(moved, quarters, 1), 0).max(axis=0)
+        self.model_v[idx], self.compute_v[idx] = winner
+        self.depth_model[idx], self.depth_compute[idx] = np.where(moved, 0.0, depth)
         self.outage_left[idx] = np.maximum(self.outage_left[idx], migration)
-        self.contract_left[idx] = np.where(forced & ~changed_any, self.contract_left[idx],
-                                           self.lever["contract_term"][s])
-        self.contract_left[idx] = np.maximum(self.contract_left[idx], 1)
+        stuck = (lost & ~moved).any(axis=0)
+        self.contract_left[idx] = np.where(stuck, 1, np.where(
+            forced & (self.contract_left[idx] > 0), self.contract_left[idx], term))
 
-    def layer_shares(self) -> tuple[np.ndarray, np.ndarray]:
-        """Stakes-weighted supplier shares per state, (S, V) for the model and compute layers."""
+    def _update_shares(self) -> None:
+        """Stakes-weighted supplier shares per state, (S, V): each layer's columns sum to 1."""
         S, V = self.n_states, self.n_vendors
         base = self.owner * V
-        total = self.stakes_total[:, None]
-        m = np.bincount(base + self.model_v, self.stakes, minlength=S * V).reshape(S, V)
-        k = np.bincount(base + self.compute_v, self.stakes, minlength=S * V).reshape(S, V)
-        return m / total, k / total
+        both = np.bincount(np.concatenate([base + self.model_v, base + self.compute_v]),
+                           np.concatenate([self.stakes, self.stakes]), minlength=S * V)
+        self.shares = both.reshape(S, V) / self.stakes_total[:, None]
 
     # -- suppliers (called from VendorAgent.step_all)
     def _price_quotes(self) -> None:
         """M4: bargaining power per state and layer, then prices (S, V) for this quarter."""
-        u = self.u
-        S = self.n_states
-        unavailable = self.unavailable()
+        u, S = self.u, self.n_states
+        unavailable = self.unavailable_now
         credible = np.where(self.known, 1.0, 0.5) * ~unavailable
-        std = self.standards()
-        ratio = np.zeros((S, 2))
-        for layer, (vendor_arr, depth_arr) in enumerate(
-                ((self.model_v, self.depth_model), (self.compute_v, self.depth_compute))):
-            exposure = lockin.exposure(depth_arr, self.portability[vendor_arr], std[self.owner],
-                                       u["standards_effect"])
-            ratio[:, layer] = np.bincount(self.owner, exposure, minlength=S) / self.n_workflows
-        ratio *= u["switching_cost_max"]
-        alternatives = np.stack([credible[:, self.is_model].sum(1),
-                                 credible[:, ~self.is_model].sum(1)], axis=1) - 1.0
+        std = self.std[self.owner]
+        exposure = lockin.exposure(
+            np.concatenate([self.depth_model, self.depth_compute]),
+            self.portability[np.concatenate([self.model_v, self.compute_v])],
+            np.concatenate([std, std]), u["standards_effect"])
+        ratio = np.bincount(self.owner_both, exposure, minlength=2 * S).reshape(2, S).T
+        ratio *= u["switching_cost_max"] / self.n_workflows[:, None]
+        alternatives = np.stack([credible[:, layer].sum(1) for layer in self.layers],
+                                axis=1) - 1.0
         outside = bargaining.outside_options(alternatives, ratio)
-        own_eval = self.effective_evaluation()
+        evaluation_cap = self.effective_evaluation()[:, None]
         proc = evaluation.capacity(self.proc_stock, u["evaluation_half_capacity"])
-        size = bargaining.demand_effect(self.own_demand, u["demand_half_saturation"])
-        self.beta_own = bargaining.bargaining_power(outside, size[:, None], own_eval[:, None],
+        size = self.own_size
+        self.beta_own = bargaining.bargaining_power(outside, size[:, None], evaluation_cap,
                                                     proc[:, None], u["max_bargaining_power"])
         if self.body_lever["joint_procurement"] and self.member.any():
-            coh = self.cohesion
-            bloc_demand = coh * self.own_demand[self.member].sum()
-            bloc_size = bargaining.demand_effect(bloc_demand, u["demand_half_saturation"])
+            coh = self._cohesion
+            bloc_size = bargaining.demand_effect(coh * self.own_demand[self.member].sum(),
+                                                 u["demand_half_saturation"])
             body_proc = evaluation.capacity(self.pool_proc_stock,
                                             u["evaluation_half_capacity"]) * coh
             size = np.where(self.member, np.maximum(size, bloc_size), size)
             proc = np.where(self.member, np.maximum(proc, body_proc), proc)
-        self.beta = bargaining.bargaining_power(outside, size[:, None], own_eval[:, None],
-                                                proc[:, None], u["max_bargaining_power"])
-        beta_by_vendor = np.where(self.is_model[None, :], self.beta[:, :1], self.beta[:, 1:])
+            self.beta = bargaining.bargaining_power(outside, size[:, None], evaluation_cap,
+                                                    proc[:, None], u["max_bargaining_power"])
+        else:
+            self.beta = self.beta_own
+        beta_by_vendor = np.where(self.is_model, self.beta[:, :1], self.beta[:, 1:])
         self.markup = bargaining.markup(u["base_markup"], self.markup_factor, beta_by_vendor)
-        cost = self.unit_cost.copy()
+        cost = self.unit_cost
         if self.steps < self.chip_shortage_until:
-            cost[~self.is_model] *= self.chip_shortage_factor
+            cost = np.where(self.is_model, cost, cost * self.chip_shortage_factor)
         self.effective_unit_cost = cost
-        self.price = self.volume[:, None] * cost[None, :] * (1.0 + self.markup)
+        self.price = self.volume[:, None] * cost * (1.0 + self.markup)
         self.switching_ratio_by_layer = ratio
 
     # -- accounting and incidents (M9)
     def _account(self) -> None:
-        u, lev = self.u, self.lever
-        S = self.n_states
-        N = len(self.owner)
+        u, S = self.u, self.n_states
+        owner, mv, cv = self.owner, self.model_v, self.compute_v
         served = self.outage_left == 0
-        q_true = self.true_quality()
-        draws = self.streams["incidents"].random(N)
-        rel = self.reliability[self.model_v] * self.reliability[self.compute_v]
-        evaluated = self.known[self.owner, self.model_v]
-        p = incidents.probability(u["incident_base_rate"], rel, evaluated,
-                                  u["unevaluated_risk_multiplier"],
-                                  u["evaluation_effectiveness"]) * self.incident_factor[self.model_v]
+        draws = self.streams["incidents"].random(len(owner))
+        evaluated = self.known[owner, mv]
+        p = incidents.probability(u["incident_base_rate"], self.reliability[mv] * self.reliability[cv],
+                                  evaluated, u["unevaluated_risk_multiplier"],
+                                  u["evaluation_effectiveness"]) * self.incident_factor[mv]
         self.incident = served & self.high_stakes & (draws < p)
-        service_price = self.price[self.owner, self.model_v] + self.price[self.owner, self.compute_v]
-        unit = self.volume[self.owner] * (self.effective_unit_cost[self.model_v]
-                                          + self.effective_unit_cost[self.compute_v])
-        services = np.bincount(self.owner, service_price * served, minlength=S)
-        self.unit_spend = np.bincount(self.owner, unit * served, minlength=S)
-        self.service_spend = services
-        investments = self.budget * (lev["own_evaluation_share"] + lev["procurement_capacity_share"]
-                                     + lev["domestic_compute_share"])
-        contribution = getattr(self, "contribution", np.zeros(S))
-        self.spend_now = services + investments + contribution + self.nm_cost + self.switch_paid
+        self._tally(served)
+        self.spend_now = (self.service_spend + self.invest_total + self.contribution
+                          + self.nm_cost + self.switch_paid)
         self.cumulative_cost = self.cumulative_cost + self.spend_now
-        fit = 1.0 - self.language_need * (1.0 - self.language_fit[self.model_v])
-        value = self.stakes * q_true[self.owner, self.model_v] * fit * served * ~self.incident
-        self.public_value = np.bincount(self.owner, value, minlength=S) / self.stakes_total
-        self.served_count = np.bincount(self.owner, served, minlength=S)
         self.outage_quarters += 1.0 - self.served_count / self.n_workflows
+
+    def _tally(self, served: np.ndarray) -> None:
+        """Service spend, spend at unit cost, workflows served and public value per state."""
+        S, owner, mv, cv = self.n_states, self.owner, self.model_v, self.compute_v
+        price = self.price[owner, mv] + self.price[owner, cv]
+        unit = self.volume[owner] * (self.effective_unit_cost[mv] + self.effective_unit_cost[cv])
+        self.service_spend = np.bincount(owner, price * served, minlength=S)
+        self.unit_spend = np.bincount(owner, unit * served, minlength=S)
+        self.served_count = np.bincount(owner, served, minlength=S)
+        value = self.stakes * self.q_true[owner, mv] * self.fit_of(mv) * served * ~self.incident
+        self.public_value = np.bincount(owner, value, minlength=S) / self.stakes_total
+
+    def fit_of(self, vendors: np.ndarray) -> np.ndarray:
+        """Language fit of each workflow with the given model suppliers."""
+        return 1.0 - self.language_need * (1.0 - self.language_fit[vendors])
 
     # ---------------------------------------------------------------- metrics
     def _record(self) -> None:
         """Compute this step's outcomes (docs/ODD.md, "Outcomes") into the metric arrays."""
-        t = self.steps
-        S = self.n_states
+        t, S, c = self.steps, self.n_states, self.c
         row = self.state_metrics[t]
         i = STATE_INDEX
-        m, k = self.layer_shares()
-        row[:, i["supplier_hhi"]] = 5000.0 * ((m ** 2).sum(1) + (k ** 2).sum(1))
-        row[:, i["external_share"]] = 0.5 * ((m * self.external).sum(1)
-                                             + (k * self.external).sum(1))
-        row[:, i["largest_supplier_share"]] = np.maximum(m.max(1), k.max(1))
+        shares = self.shares
+        row[:, i["supplier_hhi"]] = 5000.0 * (shares * shares).sum(1)
+        row[:, i["external_share"]] = 0.5 * (shares @ self.external)
+        row[:, i["largest_supplier_share"]] = shares.max(1)
         beta = self.beta.mean(axis=1)
         row[:, i["bargaining_power"]] = beta
-        if t == 0:
-            self._account_initial()
         row[:, i["markup_paid"]] = np.where(self.unit_spend > 0, self.service_spend
                                             / np.maximum(self.unit_spend, 1e-12) - 1.0, 0.0)
         row[:, i["spend"]] = self.spend_now
         row[:, i["cumulative_cost"]] = self.cumulative_cost
         row[:, i["cost_per_workflow"]] = self.spend_now / np.maximum(self.served_count, 1)
         evaluated = self.known[self.owner, self.model_v] & self.high_stakes
-        row[:, i["evaluated_share"]] = np.bincount(self.owner, evaluated, minlength=S) / \
-            np.maximum(self.high_total, 1)
+        evaluated_share = np.bincount(self.owner, evaluated, minlength=S) / np.maximum(
+            self.high_total, 1)
+        row[:, i["evaluated_share"]] = evaluated_share
         ratio = self.switching_ratio_by_layer.mean(axis=1)
         row[:, i["switching_cost_ratio"]] = ratio
-        row[:, i["control_index"]] = (row[:, i["evaluated_share"]] + beta
-                                      + 1.0 / (1.0 + ratio)) / 3.0
-        national_share = (m * self.own_national).sum(1)
-        compute_owned = evaluation.capacity(self.compute_stock, self.c["compute_half_capacity"])
-        maturity = np.where(self.nm_age >= self.c["national_model_build_quarters"],
+        row[:, i["control_index"]] = (evaluated_share + beta + 1.0 / (1.0 + ratio)) / 3.0
+        compute_owned = evaluation.capacity(self.compute_stock, c["compute_half_capacity"])
+        maturity = np.where(self.nm_age >= c["national_model_build_quarters"],
                             self.nm_quality / self.quality[0], 0.0)
-        row[:, i["possession_index"]] = (national_share + compute_owned + maturity) / 3.0
+        row[:, i["possession_index"]] = (shares[:, self.national_col] + compute_owned
+                                         + maturity) / 3
         row[:, i["service_continuity"]] = self.served_count / self.n_workflows
         row[:, i["outage_quarters"]] = self.outage_quarters
         row[:, i["incidents"]] = np.bincount(self.owner, self.incident, minlength=S)
@@ -589,30 +598,11 @@ class SovereigntyModel(mesa.Model):
         row[:, i["trust"]] = self.trust
         row[:, i["member"]] = self.member
         region = self.region_metrics[t]
-        region[REGION_INDEX["cohesion"]] = self.cohesion
-        region[REGION_INDEX["members"]] = self.members
+        region[REGION_INDEX["cohesion"]] = self._cohesion
+        region[REGION_INDEX["members"]] = self.member.sum()
         region[REGION_INDEX["pooled_evaluation_capacity"]] = self.pooled_evaluation_capacity
         if self.datacollector is not None:
             self.datacollector.collect(self)
-
-    def _account_initial(self) -> None:
-        S = self.n_states
-        self.contribution = np.zeros(S)
-        self.nm_cost = np.zeros(S)
-        self.incident = np.zeros(len(self.owner), dtype=bool)
-        self.outage_left[:] = 0
-        served = np.ones(len(self.owner), dtype=bool)
-        self.service_spend = np.bincount(
-            self.owner, self.price[self.owner, self.model_v] + self.price[self.owner, self.compute_v],
-            minlength=S)
-        self.unit_spend = np.bincount(self.owner, self.volume[self.owner] * (
-            self.unit_cost[self.model_v] + self.unit_cost[self.compute_v]), minlength=S)
-        self.spend_now = np.zeros(S)
-        q_true = self.true_quality()
-        fit = 1.0 - self.language_need * (1.0 - self.language_fit[self.model_v])
-        self.public_value = np.bincount(self.owner, self.stakes * q_true[self.owner, self.model_v]
-                                        * fit * served, minlength=S) / self.stakes_total
-        self.served_count = self.n_workflows.astype(float)
 
     def metric(self, name: str) -> np.ndarray:
         """Current per-state values of a state outcome."""
@@ -642,4 +632,4 @@ def _mean_reporter(name: str):
 for _name in ("control_index", "possession_index", "largest_supplier_share"):
     setattr(SovereigntyModel, f"mean_{_name}", _mean_reporter(_name))
 
-__all__ = ["SovereigntyModel", "SpecError", "math"]
+__all__ = ["SovereigntyModel", "SpecError"]

@@ -2,12 +2,11 @@
 
 A tender combines the mechanisms: perceived quality and reliability (M2), price (M4),
 switching cost (M1), the diversification cap (M8), the evaluation requirement and the 'ours'
-premium (M5). All workflows up for renewal in a quarter are tendered at once (vectorised).
+premium (M5). All workflows up for renewal in a quarter are tendered at once (vectorised),
+both layers in one score matrix whose model and compute columns are contiguous.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 import numpy as np
 
@@ -15,43 +14,44 @@ import numpy as np
 RELIABILITY_WEIGHT = 5.0
 
 
-@dataclass
-class Tender:
-    """Inputs for one layer's tender, one row per workflow (n) and column per supplier (V)."""
-
-    allowed: np.ndarray  # (n, V) available to this workflow's state and in this layer
-    value: np.ndarray  # (n, V) perceived quality x language fit (0 for compute)
-    perceived_reliability: np.ndarray  # (n, V)
-    high_stakes: np.ndarray  # (n,) bool
-    relative_price: np.ndarray  # (n, V) price / the state's reference price
-    switch_penalty: np.ndarray  # (n,) utility cost of leaving the current supplier
-    current: np.ndarray  # (n,) current supplier index
-    premium: np.ndarray  # (n, V) 'ours' premium
-    barred: np.ndarray  # (n, V) over the diversification cap or unevaluated where required
-    noise: np.ndarray  # (n, V) Gumbel taste shocks
-
-
-def utility(t: Tender, price_weight: float) -> np.ndarray:
-    """Score of each supplier for each workflow; -inf where it cannot win.
+def score(value, perceived_reliability, high_stakes, relative_price, premium, noise,
+          price_weight: float) -> np.ndarray:
+    """Utility of each supplier (column) for each workflow (row), before switching costs:
 
     ``value - RELIABILITY_WEIGHT * high_stakes * (1 - reliability) - price_weight * price
-    - switch_penalty * (supplier != current) + premium + noise``. Bars (cap, evaluation
-    requirement) are dropped for a workflow that would otherwise have no supplier at all.
+    + premium + noise``, where value = perceived quality x language fit (constant across
+    compute suppliers) and price is relative to the state's reference price.
     """
-    score = (t.value - RELIABILITY_WEIGHT * t.high_stakes[:, None] * (1.0 - t.perceived_reliability)
-             - price_weight * t.relative_price + t.premium + t.noise)
-    n = len(t.current)
-    leaving = np.ones_like(score, dtype=bool)
-    leaving[np.arange(n), t.current] = False
-    score = score - t.switch_penalty[:, None] * leaving
-    strict = t.allowed & ~t.barred
-    fallback = ~strict.any(axis=1)
-    mask = np.where(fallback[:, None], t.allowed, strict)
-    return np.where(mask, score, -np.inf)
+    return (value - RELIABILITY_WEIGHT * high_stakes[:, None] * (1.0 - perceived_reliability)
+            - price_weight * relative_price + premium + noise)
 
 
-def choose(score: np.ndarray, current: np.ndarray) -> np.ndarray:
-    """Winning supplier per workflow; a workflow with no allowed supplier keeps ``current``."""
-    winner = np.argmax(score, axis=1)
-    none = ~np.isfinite(score[np.arange(len(current)), winner])
-    return np.where(none, current, winner)
+def charge_switching(utility, layer_of_column, current, penalty) -> np.ndarray:
+    """Subtract each layer's switching penalty (utility points) from every supplier in that
+    layer except the workflow's current one. ``current`` and ``penalty`` are (layers, n)."""
+    out = utility - penalty.T[:, layer_of_column]
+    rows = np.arange(utility.shape[0])
+    for cur, pen in zip(current, penalty):
+        out[rows, cur] += pen
+    return out
+
+
+def choose(utility, allowed, barred, layers: tuple[slice, ...], current) -> np.ndarray:
+    """Winner per layer (array (layers, n)): the best allowed, unbarred supplier. Bars (cap,
+    evaluation requirement) are dropped for a workflow that would otherwise have no supplier
+    in a layer; a workflow with no allowed supplier at all keeps its current one."""
+    ok = allowed & ~barred
+    starts = [layer.start for layer in layers]
+    empty = ~np.logical_or.reduceat(ok, starts, axis=1)
+    if empty.any():  # rare: relax the bars for that workflow and layer
+        for k, layer in enumerate(layers):
+            rows = empty[:, k]
+            ok[rows, layer] = allowed[rows, layer]
+    masked = np.where(ok, utility, -np.inf)
+    winners = np.empty((len(layers), utility.shape[0]), dtype=np.int64)
+    for k, layer in enumerate(layers):
+        part = masked[:, layer]
+        best = part.argmax(axis=1)
+        found = np.isfinite(part.max(axis=1))
+        winners[k] = np.where(found, best + layer.start, current[k])
+    return winners

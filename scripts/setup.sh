@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Create .venv with Python >= 3.12 and install sovsim (editable). Usage:
+#   scripts/setup.sh           # the package and its runtime dependencies
+#   scripts/setup.sh --test    # plus the test extra
+set -euo pipefail
+cd "$(dirname "$0")/.."
+extra=""
+[ "${1:-}" = "--test" ] && extra="[test]"
+
+find_python() {
+  for candidate in python3.13 python3.12; do
+    command -v "$candidate" >/dev/null 2>&1 && { echo "$candidate"; return; }
+  done
+  if command -v pyenv >/dev/null 2>&1; then
+    for v in $(pyenv versions --bare | grep -E '^3\.1[2-9]' | sort -rV); do
+      echo "$(pyenv root)/versions/$v/bin/python"; return
+    done
+  fi
+  python3 -c 'import sys; assert sys.version_info >= (3, 12)' 2>/dev/null && { echo python3; return; }
+  echo "sovsim needs Python >= 3.12 (Mesa 3.4+); install it or pyenv 3.12" >&2; exit 2
+}
+
+if [ ! -x .venv/bin/python ]; then
+  "$(find_python)" -m venv .venv
+fi
+.venv/bin/python -m pip install -q --disable-pip-version-check uv
+UV_COMPILE_BYTECODE=1 .venv/bin/uv pip install -q --python .venv/bin/python -e ".${extra}"
+echo "sovsim installed in .venv ($(.venv/bin/python --version))"
