@@ -387,7 +387,7 @@ class SovereigntyModel(mesa.Model):
 
     # -- states (called from StateAgent.step_all)
     def state_phase(self) -> None:
-        u, c, lev = self.u, self.c, self.lever
+        u, c = self.u, self.c
         S, V = self.n_states, self.n_vendors
         depreciation = u["capacity_depreciation"]
         # investments in capacity stocks
@@ -532,13 +532,14 @@ class SovereigntyModel(mesa.Model):
 
     # -- accounting and incidents (M9)
     def _account(self) -> None:
-        u, S = self.u, self.n_states
+        u = self.u
         owner, mv, cv = self.owner, self.model_v, self.compute_v
         served = self.outage_left == 0
         draws = self.streams["incidents"].random(len(owner))
         evaluated = self.known[owner, mv]
-        p = incidents.probability(u["incident_base_rate"], self.reliability[mv] * self.reliability[cv],
-                                  evaluated, u["unevaluated_risk_multiplier"],
+        chain_reliability = self.reliability[mv] * self.reliability[cv]
+        p = incidents.probability(u["incident_base_rate"], chain_reliability, evaluated,
+                                  u["unevaluated_risk_multiplier"],
                                   u["evaluation_effectiveness"]) * self.incident_factor[mv]
         self.incident = served & self.high_stakes & (draws < p)
         self._tally(served)

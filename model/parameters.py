@@ -102,7 +102,8 @@ LEVERS: tuple[Parameter, ...] = (
            "Public AI budget",
            "Yearly public spending on AI, as a share of GDP; funds services and investments."),
     _lever("contract_term", "int", 8, 2, 20, "quarters", A,
-           "Contract length", "How long a workflow's supply contract runs before it is re-tendered."),
+           "Contract length",
+           "How long a workflow's supply contract runs before it is re-tendered."),
     # --- possession --------------------------------------------------------------------------
     _lever("national_model", "bool", False, False, True, "on/off", A,
            "Build a national model",
@@ -242,7 +243,7 @@ def _const(name, type_, default, low, high, unit, source, label, description) ->
 #: Structural numbers: documented like the rest, fixed in scenarios (change them in code).
 CONSTANTS: tuple[Parameter, ...] = (
     _const("workflows_base", "int", 6, 1, 20, "workflows", A, "Workflows of the smallest state",
-           "Workflow count before scaling: n = base + scale x readiness x log10(1 + GDP in US$ bn)."),
+           "Workflows per state: n = base + scale x readiness x log10(1 + GDP in US$ bn)."),
     _const("workflows_scale", "float", 10.0, 0.0, 30.0, "workflows", A, "Workflow scaling",
            "How fast the workflow count grows with AI readiness and economic size."),
     _const("high_stakes_share", "float", 0.35, 0.0, 1.0, "share of workflows", A,
@@ -293,7 +294,7 @@ def _out(name, family, unit, low, high, label, description, level="state") -> Ou
 
 STATE_OUTCOMES: tuple[Outcome, ...] = (
     _out("supplier_hhi", "dependence", "HHI 0-10,000", 0, 10_000, "Supplier concentration",
-         "Herfindahl index of supplier shares (stakes-weighted), mean of model and compute layers."),
+         "Herfindahl index of stakes-weighted supplier shares, mean of model and compute layers."),
     _out("external_share", "dependence", "share", 0, 1, "External share",
          "Share of stakes-weighted supply (both layers) from suppliers outside the region."),
     _out("largest_supplier_share", "dependence", "share", 0, 1, "Largest supplier share",
