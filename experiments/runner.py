@@ -1,0 +1,259 @@
+"""Run an experiment's plan on a local process pool or Dask, streaming results to storage.
+
+Work is submitted in bounded chunks (never the whole plan at once) and finished runs are
+written in batches, each batch in one transaction; so memory stays flat in the number of
+runs, and a sweep killed at any moment resumes with every run stored exactly once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import socket
+import time
+import traceback
+from collections.abc import Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+from sqlalchemy.exc import SQLAlchemyError
+
+from model.model import SovereigntyModel
+from model.parameters import SUMMED_OUTCOMES
+from model.results import MODEL_VERSION
+from model.spec import ScenarioSpec
+
+from .design import Experiment, RunTask
+from .storage import STATE_COLUMNS, RunRecord, Storage, StorageError, chunked
+
+#: The start method of sovsim's own pool: "spawn" works everywhere (and with threads in the
+#: parent); it is passed to the pool, never set globally.
+START_METHOD = "spawn"
+_AGGREGATED = [(k, n in SUMMED_OUTCOMES) for k, n in enumerate(STATE_COLUMNS)
+               if n not in ("trust", "member")]
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A few runs sent to one worker together (amortises inter-process overhead)."""
+
+    specs: dict[str, ScenarioSpec]
+    tasks: tuple[RunTask, ...]
+    keep: str
+
+
+@dataclass
+class SweepSummary:
+    experiment: str
+    experiment_id: int
+    db: str
+    planned: int
+    skipped: int
+    done: int = 0
+    failed: int = 0
+    seconds: float = 0.0
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def rate(self) -> float:
+        return (self.done + self.failed) / self.seconds if self.seconds else 0.0
+
+
+# ---------------------------------------------------------------------------- the worker side
+def outcome_arrays(model: SovereigntyModel) -> tuple[np.ndarray, np.ndarray]:
+    """``(states, region)`` arrays of a finished model, the same numbers as
+    :meth:`model.results.Results.from_model` (tested) without building DataFrames."""
+    steps = model.steps + 1
+    states = model.state_metrics[:steps]
+    agg = np.empty((steps, len(_AGGREGATED)))
+    for j, (k, summed) in enumerate(_AGGREGATED):
+        agg[:, j] = states[:, :, k].sum(1) if summed else states[:, :, k].mean(1)
+    region = np.concatenate([model.region_metrics[:steps], agg], axis=1)
+    return states, region
+
+
+def execute_run(spec: ScenarioSpec, task: RunTask, keep: str) -> RunRecord:
+    """Run one task; any exception becomes a failed record with its error."""
+    started = datetime.now(UTC)
+    t0 = time.perf_counter()
+    worker = f"{socket.gethostname()}:{os.getpid()}"
+    base = dict(scenario=task.scenario, scenario_hash=spec.digest(), point=task.point,
+                replication=task.replication, seed=task.seed, params=task.params,
+                model_version=MODEL_VERSION, started_at=started, worker=worker)
+    try:
+        run_spec = spec.with_values(**task.params) if task.params else spec
+        model = SovereigntyModel(replace(run_spec, seed=task.seed), collect=False)
+        model.run()
+        states, region = outcome_arrays(model)
+    except Exception as exc:  # noqa: BLE001 - a failed run is data, the sweep goes on
+        tb = traceback.extract_tb(exc.__traceback__)
+        where = f" (at {tb[-1].filename.rsplit('/', 1)[-1]}:{tb[-1].lineno})" if tb else ""
+        return RunRecord(**base, status="failed", finished_at=datetime.now(UTC),
+                         duration_s=time.perf_counter() - t0,
+                         error=f"{type(exc).__name__}: {exc}{where}")
+    return RunRecord(
+        **base, status="done", finished_at=datetime.now(UTC),
+        duration_s=time.perf_counter() - t0, iso3=tuple(model.iso3),
+        state_steps=states if keep == "per_step_state" else None,
+        region_steps=region if keep in ("per_step_state", "per_step") else None,
+        state_final=states[-1].copy(), region_final=region[-1].copy(),
+        final_step=int(model.steps))
+
+
+def execute_chunk(chunk: Chunk) -> list[RunRecord]:
+    """The function workers run (module level, so pools and Dask can import it)."""
+    return [execute_run(chunk.specs[t.scenario], t, chunk.keep) for t in chunk.tasks]
+
+
+# ---------------------------------------------------------------------------- executors
+class SerialExecutor(Executor):
+    """Runs each chunk in this process when it is submitted (``--workers 1``)."""
+
+    def submit(self, fn, /, *args, **kwargs) -> Future:
+        future: Future = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as exc:  # noqa: BLE001
+            future.set_exception(exc)
+        return future
+
+
+class DaskExecutor:
+    """A Dask ``Client`` (LocalCluster or a scheduler address) as a futures executor."""
+
+    def __init__(self, address: str, workers: int) -> None:
+        from distributed import Client, LocalCluster
+
+        self.cluster = None
+        if address == "local":
+            self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1,
+                                        processes=True, dashboard_address=None)
+            self.client = Client(self.cluster)
+        else:
+            self.client = Client(address, timeout="10s")
+        self.executor = self.client.get_executor(pure=False)
+        self.workers = len(self.client.scheduler_info().get("workers", {})) or workers
+
+    def submit(self, fn, *args) -> Future:
+        return self.executor.submit(fn, *args)
+
+    def shutdown(self, wait: bool = True, cancel_futures: bool = False) -> None:
+        self.executor.shutdown(wait=wait)
+        self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+
+
+def default_workers() -> int:
+    return os.process_cpu_count() or os.cpu_count() or 1
+
+
+def make_executor(workers: int, dask: str | None) -> tuple[Any, int]:
+    if dask:
+        ex = DaskExecutor(dask, workers)
+        return ex, ex.workers
+    if workers <= 1:
+        return SerialExecutor(), 1
+    ctx = multiprocessing.get_context(START_METHOD)
+    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx), workers
+
+
+# ---------------------------------------------------------------------------- the driver
+def run_sweep(experiment: Experiment, db: str | None = None, *, workers: int | None = None,
+              dask: str | None = None, progress: bool = True, chunk_size: int | None = None,
+              batch_runs: int = 256, flush_seconds: float = 2.0,
+              retry_failed: bool = False) -> SweepSummary:
+    """Run every run of ``experiment`` not yet stored in ``db`` and store it.
+
+    ``workers``: processes (default: the core count; 1 runs in this process). ``dask``:
+    ``"local"`` for a LocalCluster of ``workers`` processes, or a scheduler address.
+    Finished runs are written every ``batch_runs`` runs or ``flush_seconds`` seconds.
+    """
+    from tqdm import tqdm
+
+    workers = workers or default_workers()
+    storage = Storage(db)
+    try:
+        exp_id = storage.register(experiment.name, experiment.digest(), experiment.n_runs,
+                                  experiment.keep, experiment.to_dict())
+        if retry_failed:
+            storage.delete_failed(exp_id)
+        finished = storage.finished_keys(exp_id)
+        summary = SweepSummary(experiment.name, exp_id, storage.url, experiment.n_runs,
+                               skipped=len(finished))
+        pending = experiment.n_runs - len(finished)
+        if pending <= 0:
+            return summary
+        tasks: Iterator[RunTask] = (t for t in experiment.tasks() if t.key not in finished)
+        size = chunk_size or max(1, min(16, pending // (workers * 8) or 1))
+        specs = dict(experiment.scenarios)
+        chunks = (Chunk({s: specs[s] for s in {t.scenario for t in c}}, tuple(c),
+                        experiment.keep) for c in chunked(tasks, size))
+        keep_cols = set(experiment.outcomes) or None
+        t0 = time.perf_counter()
+        executor, n = make_executor(workers, dask)
+        bar = tqdm(total=pending, unit="run", desc=experiment.name, disable=not progress,
+                   dynamic_ncols=True, smoothing=0.05, mininterval=0.5)
+        buffer: list[RunRecord] = []
+        last_flush = time.monotonic()
+
+        def flush() -> None:
+            nonlocal buffer, last_flush
+            storage.write(exp_id, buffer, keep_columns=keep_cols)
+            buffer = []
+            last_flush = time.monotonic()
+
+        in_flight: set[Future] = set()
+        window = max(2, 3 * n)
+        try:
+            exhausted = False
+            while True:
+                while not exhausted and len(in_flight) < window:
+                    chunk = next(chunks, None)
+                    if chunk is None:
+                        exhausted = True
+                    else:
+                        in_flight.add(executor.submit(execute_chunk, chunk))
+                if not in_flight:
+                    break
+                finished_now, in_flight = wait(in_flight, return_when=FIRST_COMPLETED)
+                for fut in finished_now:
+                    records = fut.result()
+                    for rec in records:
+                        buffer.append(rec)
+                        if rec.status == "done":
+                            summary.done += 1
+                        else:
+                            summary.failed += 1
+                            if len(summary.errors) < 5:
+                                summary.errors.append(f"{rec.key}: {rec.error}")
+                    bar.update(len(records))
+                if summary.failed:
+                    bar.set_postfix(failed=summary.failed, refresh=False)
+                if len(buffer) >= batch_runs or time.monotonic() - last_flush >= flush_seconds:
+                    flush()
+            flush()
+        except BaseException as exc:
+            for fut in in_flight:
+                fut.cancel()
+            if buffer and not isinstance(exc, (SQLAlchemyError, StorageError)):
+                with contextlib.suppress(Exception):  # the original error matters more
+                    flush()  # keep the runs that finished before an interrupt
+            bar.close()
+            executor.shutdown(wait=False, cancel_futures=True)
+            raise
+        bar.close()
+        executor.shutdown(wait=True)
+        summary.seconds = time.perf_counter() - t0
+        return summary
+    finally:
+        storage.close()
+
+
+def plan_keys(experiment: Experiment) -> Sequence[tuple[str, int, int]]:
+    """Every run key of the plan, in plan order (for tests and reports)."""
+    return [t.key for t in experiment.tasks()]

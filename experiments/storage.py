@@ -1,0 +1,422 @@
+"""Sweep results in a real database, through SQLAlchemy 2 Core.
+
+SQLite file by default (WAL mode), PostgreSQL by URL (``postgresql+psycopg://...``). The
+schema follows Optuna's storage in spirit:
+
+* ``experiments``: one row per experiment name, with its resolved definition and digest;
+* ``runs``: one row per finished run (done or failed) with its parameters (JSON), seed,
+  scenario name and hash, model version, status, timings, worker and error. The unique
+  constraint ``(experiment_id, scenario, point, replication)`` means a run can never be
+  stored twice; a run and all its outcome rows are written in the same transaction, so a
+  killed sweep leaves either the whole run or nothing;
+* ``state_steps`` / ``region_steps``: per-step outcomes (per state, and region aggregates);
+* ``state_finals`` / ``region_finals``: last-step summaries;
+* ``schema_info``: the schema version and the outcome columns it was created with.
+
+Outcome columns come from the declarations in :mod:`model.parameters`. No Alembic: a results
+database is a cache of reproducible computations (experiment file + model version), so when
+the schema changes sovsim refuses to mix versions (one-line error) instead of migrating.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    DateTime,
+    Double,
+    Engine,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    select,
+)
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.engine import make_url
+
+from model.parameters import REGION_OUTCOMES, STATE_OUTCOMES
+
+SCHEMA_VERSION = 1
+DEFAULT_DB = "sqlite:///sovsim.sqlite"
+
+STATE_COLUMNS: tuple[str, ...] = tuple(o.name for o in STATE_OUTCOMES)
+#: Region frame columns: region outcomes, then state outcomes aggregated over states.
+REGION_COLUMNS: tuple[str, ...] = tuple(o.name for o in REGION_OUTCOMES) + tuple(
+    n for n in STATE_COLUMNS if n not in ("trust", "member"))
+
+
+class StorageError(Exception):
+    """A database problem a user can fix (unreachable, wrong schema, name clash)."""
+
+
+def _columns_digest() -> str:
+    text = json.dumps([STATE_COLUMNS, REGION_COLUMNS])
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+def build_metadata() -> MetaData:
+    md = MetaData()
+    Table("schema_info", md,
+          Column("id", Integer, primary_key=True),
+          Column("version", Integer, nullable=False),
+          Column("columns_digest", String(32), nullable=False),
+          Column("created_at", DateTime(timezone=True), nullable=False))
+    Table("experiments", md,
+          Column("id", Integer, primary_key=True, autoincrement=True),
+          Column("name", String(200), nullable=False, unique=True),
+          Column("digest", String(32), nullable=False),
+          Column("n_runs", BigInteger, nullable=False),
+          Column("keep", String(20), nullable=False),
+          Column("definition", JSON, nullable=False),
+          Column("created_at", DateTime(timezone=True), nullable=False))
+    Table("runs", md,
+          Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
+                 autoincrement=True),
+          Column("experiment_id", Integer, ForeignKey("experiments.id", ondelete="CASCADE"),
+                 nullable=False),
+          Column("scenario", String(200), nullable=False),
+          Column("scenario_hash", String(32), nullable=False),
+          Column("point", Integer, nullable=False),
+          Column("replication", Integer, nullable=False),
+          Column("seed", BigInteger, nullable=False),
+          Column("params", JSON, nullable=False),
+          Column("model_version", String(40), nullable=False),
+          Column("status", String(10), nullable=False),
+          Column("started_at", DateTime(timezone=True), nullable=False),
+          Column("finished_at", DateTime(timezone=True), nullable=False),
+          Column("duration_s", Double, nullable=False),
+          Column("worker", String(200), nullable=False),
+          Column("error", Text),
+          UniqueConstraint("experiment_id", "scenario", "point", "replication",
+                           name="uq_run_key"))
+
+    def run_id() -> Column:
+        return Column("run_id", BigInteger().with_variant(Integer, "sqlite"),
+                      ForeignKey("runs.id", ondelete="CASCADE"), primary_key=True)
+
+    Table("state_steps", md,
+          run_id(),
+          Column("step", Integer, primary_key=True),
+          Column("iso3", String(3), primary_key=True),
+          *[Column(n, Double) for n in STATE_COLUMNS])
+    Table("region_steps", md,
+          run_id(),
+          Column("step", Integer, primary_key=True),
+          *[Column(n, Double) for n in REGION_COLUMNS])
+    Table("state_finals", md,
+          run_id(),
+          Column("iso3", String(3), primary_key=True),
+          Column("step", Integer, nullable=False),
+          *[Column(n, Double) for n in STATE_COLUMNS])
+    Table("region_finals", md,
+          run_id(),
+          Column("step", Integer, nullable=False),
+          *[Column(n, Double) for n in REGION_COLUMNS])
+    return md
+
+
+@dataclass
+class RunRecord:
+    """What a worker sends back for one run (compact numpy arrays, no DataFrames)."""
+
+    scenario: str
+    scenario_hash: str
+    point: int
+    replication: int
+    seed: int
+    params: dict[str, Any]
+    model_version: str
+    status: str  # "done" or "failed"
+    started_at: datetime
+    finished_at: datetime
+    duration_s: float
+    worker: str
+    error: str | None = None
+    iso3: tuple[str, ...] = ()
+    state_steps: np.ndarray | None = None  # (steps, states, len(STATE_COLUMNS))
+    region_steps: np.ndarray | None = None  # (steps, len(REGION_COLUMNS))
+    state_final: np.ndarray | None = None  # (states, len(STATE_COLUMNS))
+    region_final: np.ndarray | None = None  # (len(REGION_COLUMNS),)
+    final_step: int = 0
+
+    @property
+    def key(self) -> tuple[str, int, int]:
+        return (self.scenario, self.point, self.replication)
+
+
+def normalise_url(db: str | None) -> str:
+    """A SQLAlchemy URL from ``--db``: a URL as is, a bare path as a SQLite file."""
+    if not db:
+        return DEFAULT_DB
+    if "://" in db:
+        return db
+    return f"sqlite:///{db}"
+
+
+def redact(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - only for messages
+        return url
+
+
+def _one_line(exc: BaseException) -> str:
+    orig = getattr(exc, "orig", None) or exc
+    text = str(orig).strip().splitlines()
+    return text[0] if text else type(orig).__name__
+
+
+class Storage:
+    """A connection to a results database; creates the schema on first use."""
+
+    def __init__(self, url: str | None = None, *, create: bool = True) -> None:
+        self.url = normalise_url(url)
+        self.metadata = build_metadata()
+        t = self.metadata.tables
+        self.experiments, self.runs = t["experiments"], t["runs"]
+        self.state_steps, self.region_steps = t["state_steps"], t["region_steps"]
+        self.state_finals, self.region_finals = t["state_finals"], t["region_finals"]
+        self.schema_info = t["schema_info"]
+        self.engine = self._connect()
+        self._check_schema(create)
+
+    # -- connection and schema -----------------------------------------------------------------
+    def _connect(self) -> Engine:
+        shown = redact(self.url)
+        try:
+            url = make_url(self.url)
+            kwargs: dict[str, Any] = {}
+            if url.get_backend_name() == "postgresql":
+                kwargs["connect_args"] = {"connect_timeout": 5}
+            engine = create_engine(url, **kwargs)
+        except (sa_exc.ArgumentError, sa_exc.NoSuchModuleError, ImportError, ValueError) as exc:
+            raise StorageError(f"bad database URL {shown!r}: {_one_line(exc)}") from None
+        if engine.dialect.name == "sqlite":
+            event.listen(engine, "connect", _sqlite_pragmas)
+        try:
+            with engine.connect() as conn:
+                conn.execute(select(1))
+        except (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.DatabaseError,
+                OSError) as exc:
+            engine.dispose()
+            raise StorageError(f"cannot connect to database {shown}: {_one_line(exc)}") from None
+        return engine
+
+    def _check_schema(self, create: bool) -> None:
+        try:
+            with self.engine.begin() as conn:
+                has = self.engine.dialect.has_table(conn, "schema_info")
+                if not has:
+                    if not create:
+                        raise StorageError(f"{redact(self.url)} holds no sovsim results")
+                    self.metadata.create_all(conn)
+                    conn.execute(insert(self.schema_info).values(
+                        id=1, version=SCHEMA_VERSION, columns_digest=_columns_digest(),
+                        created_at=datetime.now(UTC)))
+                    return
+                row = conn.execute(select(self.schema_info)).first()
+        except sa_exc.IntegrityError:  # a concurrent process created it first
+            return self._check_schema(create)
+        except sa_exc.SQLAlchemyError as exc:
+            raise StorageError(f"database {redact(self.url)}: {_one_line(exc)}") from None
+        if row is None or row.version != SCHEMA_VERSION or \
+                row.columns_digest != _columns_digest():
+            found = "none" if row is None else f"{row.version}/{row.columns_digest}"
+            raise StorageError(
+                f"database {redact(self.url)} has sovsim schema {found}, this sovsim writes "
+                f"{SCHEMA_VERSION}/{_columns_digest()}; use a new database file (results are "
+                "reproducible from the experiment file)")
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Storage:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- experiments ---------------------------------------------------------------------------
+    def register(self, name: str, digest: str, n_runs: int, keep: str,
+                 definition: dict[str, Any]) -> int:
+        """The experiment's id, creating it; a stored experiment of the same name must have
+        the same digest (the same runs), or :class:`StorageError`."""
+        with self.engine.begin() as conn:
+            row = conn.execute(select(self.experiments.c.id, self.experiments.c.digest)
+                               .where(self.experiments.c.name == name)).first()
+            if row is None:
+                try:
+                    return conn.execute(insert(self.experiments).values(
+                        name=name, digest=digest, n_runs=n_runs, keep=keep,
+                        definition=definition, created_at=datetime.now(UTC))
+                        .returning(self.experiments.c.id)).scalar_one()
+                except sa_exc.IntegrityError:
+                    pass
+        if row is None:  # lost a race with another process: read its row
+            return self.register(name, digest, n_runs, keep, definition)
+        if row.digest != digest:
+            raise StorageError(
+                f"experiment {name!r} in {redact(self.url)} was run with a different "
+                f"definition (hash {row.digest}, this file {digest}); rename the experiment "
+                f"or use another database")
+        return row.id
+
+    def experiment(self, name: str) -> dict[str, Any]:
+        """The stored experiment row as a dict, or :class:`StorageError`."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(self.experiments)
+                               .where(self.experiments.c.name == name)).first()
+            if row is None:
+                names = conn.execute(select(self.experiments.c.name)).scalars().all()
+        if row is None:
+            known = ", ".join(names) if names else "none"
+            raise StorageError(f"no experiment {name!r} in {redact(self.url)}; "
+                               f"stored experiments: {known}")
+        return dict(row._mapping)
+
+    def experiment_names(self) -> list[str]:
+        with self.engine.connect() as conn:
+            return list(conn.execute(select(self.experiments.c.name)).scalars())
+
+    def finished_keys(self, experiment_id: int, *, include_failed: bool = True
+                      ) -> set[tuple[str, int, int]]:
+        r = self.runs.c
+        q = select(r.scenario, r.point, r.replication).where(r.experiment_id == experiment_id)
+        if not include_failed:
+            q = q.where(r.status == "done")
+        with self.engine.connect() as conn:
+            return {tuple(row) for row in conn.execute(q)}
+
+    def delete_failed(self, experiment_id: int) -> int:
+        with self.engine.begin() as conn:
+            return conn.execute(delete(self.runs).where(
+                self.runs.c.experiment_id == experiment_id,
+                self.runs.c.status == "failed")).rowcount
+
+    def counts(self, experiment_id: int) -> dict[str, dict[str, int]]:
+        """``{scenario: {"done": n, "failed": n}}``."""
+        r = self.runs.c
+        out: dict[str, dict[str, int]] = {}
+        with self.engine.connect() as conn:
+            for scenario, status, n in conn.execute(
+                    select(r.scenario, r.status, func.count()).where(
+                        r.experiment_id == experiment_id).group_by(r.scenario, r.status)):
+                out.setdefault(scenario, {"done": 0, "failed": 0})[status] = n
+        return out
+
+    # -- writing -------------------------------------------------------------------------------
+    def write(self, experiment_id: int, records: Sequence[RunRecord],
+              keep_columns: set[str] | None = None) -> int:
+        """Store finished runs with their outcomes in one transaction; return how many were
+        new. A run already stored (a concurrent sweep) is skipped, never duplicated.
+        ``keep_columns``: outcome columns to store (others stay NULL); None = all."""
+        if not records:
+            return 0
+        cols = _Columns(keep_columns)
+        try:
+            with self.engine.begin() as conn:
+                self._insert(conn, experiment_id, records, cols)
+            return len(records)
+        except sa_exc.IntegrityError:
+            pass
+        written = 0  # slow path: someone else stored some of these runs
+        for rec in records:
+            try:
+                with self.engine.begin() as conn:
+                    self._insert(conn, experiment_id, [rec], cols)
+                written += 1
+            except sa_exc.IntegrityError:
+                continue
+        return written
+
+    def _insert(self, conn, experiment_id: int, records: Sequence[RunRecord],
+                cols: _Columns) -> None:
+        rows = [{"experiment_id": experiment_id, "scenario": r.scenario,
+                 "scenario_hash": r.scenario_hash, "point": r.point,
+                 "replication": r.replication, "seed": r.seed, "params": r.params,
+                 "model_version": r.model_version, "status": r.status,
+                 "started_at": r.started_at, "finished_at": r.finished_at,
+                 "duration_s": r.duration_s, "worker": r.worker, "error": r.error}
+                for r in records]
+        ids = conn.execute(insert(self.runs).returning(self.runs.c.id,
+                                                       sort_by_parameter_order=True),
+                           rows).scalars().all()
+        state_steps: list[dict[str, Any]] = []
+        region_steps: list[dict[str, Any]] = []
+        state_finals: list[dict[str, Any]] = []
+        region_finals: list[dict[str, Any]] = []
+        for run_id, r in zip(ids, records, strict=True):
+            if r.status != "done":
+                continue
+            sn, si, rn, ri = cols.state_names, cols.state_idx, cols.region_names, cols.region_idx
+            if r.state_steps is not None:
+                for t, block in enumerate(r.state_steps[:, :, si].tolist()):
+                    for iso3, values in zip(r.iso3, block):
+                        row = dict(zip(sn, values))
+                        row.update(run_id=run_id, step=t, iso3=iso3)
+                        state_steps.append(row)
+            if r.region_steps is not None:
+                for t, values in enumerate(r.region_steps[:, ri].tolist()):
+                    row = dict(zip(rn, values))
+                    row.update(run_id=run_id, step=t)
+                    region_steps.append(row)
+            for iso3, values in zip(r.iso3, r.state_final[:, si].tolist()):
+                row = dict(zip(sn, values))
+                row.update(run_id=run_id, iso3=iso3, step=r.final_step)
+                state_finals.append(row)
+            row = dict(zip(rn, r.region_final[ri].tolist()))
+            row.update(run_id=run_id, step=r.final_step)
+            region_finals.append(row)
+        for table, data in ((self.state_steps, state_steps), (self.region_steps, region_steps),
+                            (self.state_finals, state_finals),
+                            (self.region_finals, region_finals)):
+            if data:
+                conn.execute(insert(table), data)
+
+
+class _Columns:
+    """The outcome columns to store, as names and array indices."""
+
+    def __init__(self, keep: set[str] | None) -> None:
+        self.state_idx = [k for k, n in enumerate(STATE_COLUMNS) if keep is None or n in keep]
+        self.region_idx = [k for k, n in enumerate(REGION_COLUMNS) if keep is None or n in keep]
+        self.state_names = [STATE_COLUMNS[k] for k in self.state_idx]
+        self.region_names = [REGION_COLUMNS[k] for k in self.region_idx]
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.close()
+
+
+def chunked(items: Iterable[Any], size: int) -> Iterable[list[Any]]:
+    batch: list[Any] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
