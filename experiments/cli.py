@@ -69,7 +69,7 @@ def print_summary(results) -> None:
 #: Functions that add sub-commands; other modules append theirs via COMMAND_MODULES.
 COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_add_run]
 #: Modules with an ``add_commands(subparsers)`` function, imported when the parser is built.
-COMMAND_MODULES: list[str] = []
+COMMAND_MODULES: list[str] = ["experiments.cli_sweep"]
 
 
 def build_parser() -> argparse.ArgumentParser:

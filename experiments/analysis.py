@@ -1,0 +1,362 @@
+"""Reading sweep results back: tidy pandas frames, summaries, sensitivity indices, charts.
+
+* :func:`load_results` - one row per run x step x state, the design's parameters as columns;
+* :func:`load_region` - one row per run (final) or per run x step, region outcomes;
+* :func:`analyze` - per-scenario means with 95% intervals, paired differences against the
+  first scenario (same point, same replication, same seed), Sobol or Morris indices when the
+  design is a Sobol or Morris design, and PNG charts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import select
+
+from .storage import REGION_COLUMNS, STATE_COLUMNS, Storage
+
+RUN_COLUMNS = ("experiment", "scenario", "scenario_hash", "point", "replication", "seed",
+               "run_id")
+
+
+# ---------------------------------------------------------------------------- loading
+def _runs_frame(storage: Storage, exp: dict[str, Any]) -> pd.DataFrame:
+    r = storage.runs.c
+    factors = list(exp["definition"]["design"]["factors"])
+    with storage.engine.connect() as conn:
+        rows = conn.execute(select(r.id, r.scenario, r.scenario_hash, r.point, r.replication,
+                                   r.seed, r.params)
+                            .where(r.experiment_id == exp["id"], r.status == "done")
+                            .order_by(r.id)).all()
+    frame = pd.DataFrame({
+        "experiment": pd.Series([exp["name"]] * len(rows), dtype="string"),
+        "scenario": [row.scenario for row in rows],
+        "scenario_hash": [row.scenario_hash for row in rows],
+        "point": np.array([row.point for row in rows], dtype=np.int64),
+        "replication": np.array([row.replication for row in rows], dtype=np.int64),
+        "seed": np.array([row.seed for row in rows], dtype=np.int64),
+        "run_id": np.array([row.id for row in rows], dtype=np.int64),
+    })
+    for name in factors:
+        frame[name] = [row.params.get(name) for row in rows]
+    scen = list(exp["definition"]["scenarios"])
+    frame["scenario"] = pd.Categorical(frame["scenario"], categories=scen)
+    return frame
+
+
+def _kept(exp: dict[str, Any], columns: Sequence[str]) -> list[str]:
+    kept = exp["definition"]["keep"]["outcomes"]
+    return [c for c in columns if not kept or c in kept]
+
+
+def iter_results(db: str | None, experiment: str, *, level: str = "state",
+                 runs_per_chunk: int = 2000) -> Iterator[pd.DataFrame]:
+    """Tidy frames of ``runs_per_chunk`` runs at a time (flat memory for exports).
+
+    ``level="state"``: one row per run x step x state (only the final step unless the
+    experiment kept ``per_step_state``); ``level="region"``: one row per run x step (only the
+    final step unless it kept ``per_step`` or ``per_step_state``).
+    """
+    with Storage(db, create=False) as storage:
+        exp = storage.experiment(experiment)
+        runs = _runs_frame(storage, exp)
+        keep = exp["keep"]
+        if level == "state":
+            table = storage.state_steps if keep == "per_step_state" else storage.state_finals
+            cols = _kept(exp, STATE_COLUMNS)
+            index = ["step", "iso3"]
+        elif level == "region":
+            table = storage.region_steps if keep != "final" else storage.region_finals
+            cols = _kept(exp, REGION_COLUMNS)
+            index = ["step"]
+        else:
+            raise ValueError(f"level must be 'state' or 'region', got {level!r}")
+        r = storage.runs.c
+        for start in range(0, len(runs), runs_per_chunk):
+            part = runs.iloc[start:start + runs_per_chunk]
+            lo, hi = int(part["run_id"].iloc[0]), int(part["run_id"].iloc[-1])
+            q = (select(table.c.run_id, *[table.c[c] for c in index + cols])
+                 .join(storage.runs, storage.runs.c.id == table.c.run_id)
+                 .where(r.experiment_id == exp["id"], r.status == "done",
+                        table.c.run_id >= lo, table.c.run_id <= hi)
+                 .order_by(table.c.run_id, *[table.c[c] for c in index]))
+            with storage.engine.connect() as conn:
+                values = pd.read_sql(q, conn)
+            frame = part.merge(values, on="run_id", how="inner", validate="one_to_many")
+            if "member" in frame:
+                frame["member"] = frame["member"].astype(bool)
+            yield frame.reset_index(drop=True)
+
+
+def load_results(db_url: str | None, experiment: str) -> pd.DataFrame:
+    """All finished runs of ``experiment``: one row per run x step x state, with the
+    scenario, point, replication, seed and the design's parameters as columns."""
+    frames = list(iter_results(db_url, experiment, level="state"))
+    return _concat(frames)
+
+
+def load_region(db_url: str | None, experiment: str, *, final: bool = True) -> pd.DataFrame:
+    """Region outcomes: one row per run (``final``) or per run x kept step."""
+    frames = list(iter_results(db_url, experiment, level="region"))
+    frame = _concat(frames)
+    if final and len(frame):
+        frame = frame[frame["step"] == frame.groupby("run_id")["step"].transform("max")]
+    return frame.reset_index(drop=True)
+
+
+def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    if not frames:
+        return pd.DataFrame()
+    out = pd.concat(frames, ignore_index=True)
+    if "scenario" in out and not isinstance(out["scenario"].dtype, pd.CategoricalDtype):
+        out["scenario"] = out["scenario"].astype("category")
+    return out
+
+
+# ---------------------------------------------------------------------------- analysis
+@dataclass
+class Analysis:
+    experiment: str
+    out_dir: Path
+    means: pd.DataFrame
+    differences: pd.DataFrame
+    sensitivity: pd.DataFrame | None
+    notes: list[str] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)
+
+
+def _interval(values: np.ndarray) -> tuple[float, float, float, float]:
+    from scipy import stats
+
+    values = values[np.isfinite(values)]
+    n = len(values)
+    mean = float(values.mean()) if n else float("nan")
+    if n < 2:
+        return mean, float("nan"), float("nan"), float("nan")
+    sd = float(values.std(ddof=1))
+    half = float(stats.t.ppf(0.975, n - 1)) * sd / np.sqrt(n)
+    return mean, sd, mean - half, mean + half
+
+
+def scenario_means(finals: pd.DataFrame, outcomes: Sequence[str]) -> pd.DataFrame:
+    """Mean, sd and 95% t-interval of each outcome per scenario (one value per run)."""
+    rows = []
+    for scenario, group in finals.groupby("scenario", observed=True, sort=True):
+        for o in outcomes:
+            mean, sd, low, high = _interval(group[o].to_numpy(float))
+            rows.append({"scenario": scenario, "outcome": o, "n": len(group), "mean": mean,
+                         "sd": sd, "ci_low": low, "ci_high": high})
+    return pd.DataFrame(rows)
+
+
+def paired_differences(finals: pd.DataFrame, outcomes: Sequence[str],
+                       reference: str) -> pd.DataFrame:
+    """Scenario minus ``reference`` on the same point and replication (the same seed)."""
+    base = finals[finals["scenario"] == reference].set_index(["point", "replication"])
+    rows = []
+    for scenario, group in finals.groupby("scenario", observed=True, sort=True):
+        if scenario == reference:
+            continue
+        g = group.set_index(["point", "replication"])
+        common = g.index.intersection(base.index)
+        for o in outcomes:
+            d = (g.loc[common, o] - base.loc[common, o]).to_numpy(float)
+            mean, sd, low, high = _interval(d)
+            rows.append({"scenario": scenario, "reference": reference, "outcome": o,
+                         "pairs": len(common), "mean_difference": mean, "sd": sd,
+                         "ci_low": low, "ci_high": high,
+                         "share_higher": float((d > 0).mean()) if len(d) else float("nan")})
+    return pd.DataFrame(rows)
+
+
+def sensitivity_indices(finals: pd.DataFrame, definition: dict[str, Any],
+                        outcomes: Sequence[str], seed: int = 0) -> pd.DataFrame | None:
+    """Sobol (S1, ST) or Morris (mu*, sigma) indices per scenario and outcome, from the
+    replication means at each design point; None unless the design is Sobol or Morris."""
+    design = definition["design"]
+    method = design["method"]
+    if method not in ("sobol", "morris"):
+        return None
+    factors = design["factors"]
+    names = list(factors)
+    problem = {"num_vars": len(names), "names": names,
+               "bounds": [[float(factors[n]["low"]), float(factors[n]["high"])] for n in names]}
+    rows = []
+    import warnings
+
+    from SALib.analyze import morris, sobol
+    for scenario, group in finals.groupby("scenario", observed=True, sort=True):
+        by_point = group.groupby("point")
+        X = by_point[names].first().to_numpy(float)
+        for o in outcomes:
+            Y = by_point[o].mean().to_numpy(float)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                if method == "sobol":
+                    res = sobol.analyze(problem, Y, calc_second_order=design["second_order"],
+                                        seed=seed)
+                    for k, n in enumerate(names):
+                        rows.append({"scenario": scenario, "outcome": o, "factor": n,
+                                     "S1": res["S1"][k], "S1_conf": res["S1_conf"][k],
+                                     "ST": res["ST"][k], "ST_conf": res["ST_conf"][k]})
+                else:
+                    res = morris.analyze(problem, X, Y, num_levels=design["levels"], seed=seed)
+                    for k, n in enumerate(names):
+                        rows.append({"scenario": scenario, "outcome": o, "factor": n,
+                                     "mu_star": res["mu_star"][k],
+                                     "mu_star_conf": res["mu_star_conf"][k],
+                                     "sigma": res["sigma"][k]})
+    return pd.DataFrame(rows)
+
+
+def analyze(db: str | None, experiment: str, out_dir: str | Path | None = None,
+            outcomes: Sequence[str] | None = None) -> Analysis:
+    """Write means, paired differences, sensitivity indices (CSV) and charts (PNG)."""
+    with Storage(db, create=False) as storage:
+        exp = storage.experiment(experiment)
+        counts = storage.counts(exp["id"])
+    definition = exp["definition"]
+    outcomes = list(outcomes or definition["analysis"]["outcomes"])
+    kept = definition["keep"]["outcomes"]
+    bad = [o for o in outcomes if o not in REGION_COLUMNS or (kept and o not in kept)]
+    if bad:
+        allowed = [c for c in REGION_COLUMNS if not kept or c in kept]
+        raise ValueError(f"outcome {bad[0]!r} is not a stored region outcome of {experiment}; "
+                         f"allowed: {', '.join(allowed)}")
+    out = Path(out_dir) if out_dir else Path("analysis") / experiment
+    out.mkdir(parents=True, exist_ok=True)
+    finals = load_region(db, experiment, final=True)
+    notes = []
+    done = sum(c["done"] for c in counts.values())
+    failed = sum(c["failed"] for c in counts.values())
+    if done < exp["n_runs"]:
+        notes.append(f"{done} of {exp['n_runs']} runs done ({failed} failed): results are "
+                     "partial")
+    if finals.empty:
+        raise ValueError(f"experiment {experiment} has no finished runs yet")
+    scenarios = list(definition["scenarios"])
+    means = scenario_means(finals, outcomes)
+    reference = scenarios[0]
+    diffs = paired_differences(finals, outcomes, reference)
+    sens = None
+    if done == exp["n_runs"]:
+        sens = sensitivity_indices(finals, definition, outcomes, seed=definition["seed"] % 2**32)
+        if sens is None:
+            notes.append(f"no sensitivity indices: the design is {definition['design']['method']}"
+                         " (use sobol or morris)")
+    elif definition["design"]["method"] in ("sobol", "morris"):
+        notes.append("sensitivity indices need every run of the design")
+    files = []
+    for name, frame in (("means.csv", means), ("paired_differences.csv", diffs),
+                        ("sensitivity.csv", sens)):
+        if frame is not None and not frame.empty:
+            frame.to_csv(out / name, index=False)
+            files.append(out / name)
+    files += _charts(out, finals, means, diffs, sens, outcomes, scenarios, reference,
+                     definition, db, experiment)
+    return Analysis(experiment, out, means, diffs, sens, notes, files)
+
+
+# ---------------------------------------------------------------------------- charts
+def _charts(out: Path, finals, means, diffs, sens, outcomes, scenarios, reference, definition,
+            db, experiment) -> list[Path]:
+    import matplotlib
+    from matplotlib.figure import Figure  # no pyplot: no global backend or figure state
+
+    from model.parameters import OUTCOMES
+
+    def subplots(rows: int, cols: int):
+        fig = Figure(figsize=(4.2 * cols, 3.4 * rows))
+        return fig, fig.subplots(rows, cols, squeeze=False)
+
+    def label(o: str) -> str:
+        return OUTCOMES[o].label if o in OUTCOMES else o
+
+    files = []
+    n = len(outcomes)
+    cols = min(n, 3)
+    rows = -(-n // cols)
+    colors = matplotlib.rcParams["axes.prop_cycle"].by_key()["color"] * 4
+
+    fig, axes = subplots(rows, cols)
+    for ax, o in zip(axes.flat, outcomes):
+        m = means[means["outcome"] == o].set_index("scenario").reindex(scenarios)
+        err = np.vstack([m["mean"] - m["ci_low"], m["ci_high"] - m["mean"]])
+        ax.bar(range(len(scenarios)), m["mean"], yerr=np.nan_to_num(err), capsize=4,
+               color=colors[:len(scenarios)])
+        ax.set_xticks(range(len(scenarios)), scenarios, rotation=20, ha="right", fontsize=8)
+        ax.set_title(label(o), fontsize=10)
+    for ax in list(axes.flat)[n:]:
+        ax.set_visible(False)
+    fig.suptitle(f"{experiment}: final values, mean and 95% interval over runs")
+    fig.tight_layout()
+    files.append(_save(fig, out / "means.png"))
+
+    if not diffs.empty:
+        others = [s for s in scenarios if s != reference]
+        fig, axes = subplots(rows, cols)
+        for ax, o in zip(axes.flat, outcomes):
+            d = diffs[diffs["outcome"] == o].set_index("scenario").reindex(others)
+            err = np.vstack([d["mean_difference"] - d["ci_low"],
+                             d["ci_high"] - d["mean_difference"]])
+            ax.barh(range(len(others)), d["mean_difference"], xerr=np.nan_to_num(err),
+                    capsize=4, color=colors[1:len(others) + 1])
+            ax.axvline(0, color="black", lw=0.8)
+            ax.set_yticks(range(len(others)), others, fontsize=8)
+            ax.set_title(label(o), fontsize=10)
+        for ax in list(axes.flat)[n:]:
+            ax.set_visible(False)
+        fig.suptitle(f"{experiment}: paired difference vs {reference} (same seeds), 95% CI")
+        fig.tight_layout()
+        files.append(_save(fig, out / "paired_differences.png"))
+
+    if sens is not None and not sens.empty:
+        value = "ST" if "ST" in sens else "mu_star"
+        conf = f"{value}_conf"
+        fig, axes = subplots(rows, cols)
+        for ax, o in zip(axes.flat, outcomes):
+            s = sens[sens["outcome"] == o]
+            factors = list(dict.fromkeys(s["factor"]))
+            width = 0.8 / len(scenarios)
+            for k, scen in enumerate(scenarios):
+                part = s[s["scenario"] == scen].set_index("factor").reindex(factors)
+                ax.barh(np.arange(len(factors)) + k * width, part[value], height=width,
+                        xerr=np.nan_to_num(part[conf]), label=scen, color=colors[k])
+            ax.set_yticks(np.arange(len(factors)) + 0.4 - width / 2, factors, fontsize=7)
+            ax.set_title(label(o), fontsize=10)
+        axes.flat[0].legend(fontsize=7)
+        for ax in list(axes.flat)[n:]:
+            ax.set_visible(False)
+        kind = "Sobol total-order index ST" if value == "ST" else "Morris mu*"
+        fig.suptitle(f"{experiment}: {kind} per factor")
+        fig.tight_layout()
+        files.append(_save(fig, out / "sensitivity.png"))
+
+    if definition["keep"]["level"] != "final":
+        series = load_region(db, experiment, final=False)
+        fig, axes = subplots(rows, cols)
+        for ax, o in zip(axes.flat, outcomes):
+            for k, scen in enumerate(scenarios):
+                g = series[series["scenario"] == scen].groupby("step")[o]
+                mean, lo, hi = g.mean(), g.quantile(0.1), g.quantile(0.9)
+                ax.plot(mean.index, mean, color=colors[k], label=scen)
+                ax.fill_between(mean.index, lo, hi, color=colors[k], alpha=0.2)
+            ax.set_title(label(o), fontsize=10)
+            ax.set_xlabel("quarter", fontsize=8)
+        axes.flat[0].legend(fontsize=7)
+        for ax in list(axes.flat)[n:]:
+            ax.set_visible(False)
+        fig.suptitle(f"{experiment}: region, mean and 10-90% band over runs")
+        fig.tight_layout()
+        files.append(_save(fig, out / "timeseries.png"))
+    return files
+
+
+def _save(fig, path: Path) -> Path:
+    fig.savefig(path, dpi=110)
+    return path

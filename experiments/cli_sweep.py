@@ -1,0 +1,259 @@
+"""``sovsim sweep | results | export | analyze``: headless experiments (see docs/experiments.md).
+
+EXPERIMENT is an experiment file (``experiments/*.yaml``) or, for results/export/analyze,
+the name of an experiment stored in the database.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from .cli import UserError
+
+DB_HELP = ("results database: a SQLAlchemy URL (sqlite:///file.sqlite, "
+           "postgresql+psycopg://user@host:port/db) or a SQLite file path "
+           "(default: sovsim.sqlite in the working directory)")
+
+
+def add_commands(sub: argparse._SubParsersAction) -> None:
+    fmt = argparse.RawDescriptionHelpFormatter
+    p = sub.add_parser(
+        "sweep", help="run an experiment's parameter sweep into a results database",
+        description="Run every run of an experiment file (scenarios x design x replications) "
+                    "not yet in the database, on a local process pool or Dask. Rerunning "
+                    "resumes: finished runs are skipped.",
+        epilog="examples:\n  sovsim sweep experiments/possession_vs_coordination.yaml\n"
+               "  sovsim sweep exp.yaml --workers 2 --db results.sqlite\n"
+               "  sovsim sweep exp.yaml --dask local\n"
+               "  sovsim sweep exp.yaml --dask tcp://scheduler:8786 "
+               "--db postgresql+psycopg://user@host/db\n", formatter_class=fmt)
+    p.add_argument("experiment", help="experiment file (YAML)")
+    p.add_argument("--workers", type=_positive, default=None,
+                   help="worker processes (default: the number of cores; 1 = in this process)")
+    p.add_argument("--db", default=None, help=DB_HELP)
+    p.add_argument("--dask", default=None, metavar="local|ADDRESS",
+                   help="run on Dask distributed: 'local' starts a LocalCluster of --workers "
+                        "processes, an address (tcp://host:8786) uses a running scheduler")
+    p.add_argument("--retry-failed", action="store_true",
+                   help="run failed runs again (by default they count as finished)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_sweep)
+
+    p = sub.add_parser("results", help="count done, failed and pending runs of an experiment",
+                       description="Show how many runs of an experiment are done, failed and "
+                                   "pending, per scenario.", formatter_class=fmt,
+                       epilog="example:\n  sovsim results experiments/possession_vs_coordination"
+                              ".yaml\n")
+    p.add_argument("experiment", help="experiment file or stored experiment name")
+    p.add_argument("--db", default=None, help=DB_HELP)
+    p.set_defaults(func=cmd_results)
+
+    p = sub.add_parser("export", help="export an experiment's results as CSV or Parquet",
+                       description="Write the tidy results (one row per run x step x state, "
+                                   "parameters as columns) of finished runs.",
+                       formatter_class=fmt,
+                       epilog="example:\n  sovsim export possession_vs_coordination --format "
+                              "parquet --out pvc.parquet\n")
+    p.add_argument("experiment", help="experiment file or stored experiment name")
+    p.add_argument("--format", choices=("csv", "parquet"), default="csv")
+    p.add_argument("--level", choices=("state", "region"), default="state",
+                   help="state: run x step x state rows (default); region: run x step rows")
+    p.add_argument("--out", type=Path, default=None,
+                   help="output file (default: EXPERIMENT[_region].FORMAT)")
+    p.add_argument("--db", default=None, help=DB_HELP)
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("analyze", help="means, paired differences, sensitivity and charts",
+                       description="Per-scenario means with 95%% intervals, paired differences "
+                                   "against the first scenario, Sobol or Morris indices (for "
+                                   "those designs), CSV tables and PNG charts.",
+                       formatter_class=fmt,
+                       epilog="example:\n  sovsim analyze experiments/possession_vs_coordination"
+                              ".yaml --out analysis/pvc\n")
+    p.add_argument("experiment", help="experiment file or stored experiment name")
+    p.add_argument("--db", default=None, help=DB_HELP)
+    p.add_argument("--out", type=Path, default=None,
+                   help="output directory (default: analysis/EXPERIMENT)")
+    p.add_argument("--outcomes", default=None,
+                   help="comma-separated region outcomes (default: the experiment's list)")
+    p.set_defaults(func=cmd_analyze)
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected at least 1, got {value}")
+    return value
+
+
+def _load(path: str):
+    from .design import ExperimentError, load_experiment
+
+    try:
+        return load_experiment(path)
+    except ExperimentError as exc:
+        raise UserError(str(exc)) from None
+
+
+def _is_file_ref(ref: str) -> bool:
+    return ref.endswith((".yaml", ".yml")) or Path(ref).is_file()
+
+
+def _name(ref: str) -> tuple[str, Any]:
+    """(experiment name, Experiment or None) from a file or a stored name."""
+    if _is_file_ref(ref):
+        exp = _load(ref)
+        return exp.name, exp
+    return ref, None
+
+
+def _storage(db: str | None, create: bool = False):
+    from .storage import Storage, StorageError
+
+    try:
+        return Storage(db, create=create)
+    except StorageError as exc:
+        raise UserError(str(exc)) from None
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    from .runner import default_workers, run_sweep
+    from .storage import StorageError
+
+    exp = _load(args.experiment)
+    workers = args.workers or default_workers()
+    where = f"Dask {args.dask}" if args.dask else f"{workers} process" + \
+        ("es" if workers > 1 else " (in this process)")
+    print(f"experiment {exp.name} (hash {exp.digest()}): {len(exp.scenarios)} scenarios x "
+          f"{exp.n_points} design points x {exp.replications} replications = {exp.n_runs} "
+          f"runs, {exp.horizon} quarters, keep {exp.keep}; on {where}")
+    try:
+        summary = run_sweep(exp, args.db, workers=workers, dask=args.dask,
+                            progress=not args.no_progress, retry_failed=args.retry_failed)
+    except StorageError as exc:
+        raise UserError(str(exc)) from None
+    except OSError as exc:
+        if args.dask:
+            raise UserError(f"cannot reach Dask scheduler {args.dask}: {exc}") from None
+        raise
+    from .storage import redact
+    if summary.done + summary.failed == 0:
+        print(f"nothing to do: all {summary.planned} runs already in {redact(summary.db)}")
+    else:
+        print(f"{summary.done} runs done, {summary.failed} failed, {summary.skipped} already "
+              f"stored, in {summary.seconds:.1f} s ({summary.rate:.1f} runs/s) -> "
+              f"{redact(summary.db)}")
+    for err in summary.errors:
+        print(f"  failed {err}")
+    return 1 if summary.failed else 0
+
+
+def cmd_results(args: argparse.Namespace) -> int:
+    from .storage import StorageError, redact
+
+    name, exp = _name(args.experiment)
+    storage = _storage(args.db, create=False)
+    try:
+        try:
+            row = storage.experiment(name)
+        except StorageError as exc:
+            if exp is None:
+                raise UserError(str(exc)) from None
+            print(f"experiment {name}: not run yet in {redact(storage.url)}; "
+                  f"{exp.n_runs} runs pending")
+            return 0
+        counts = storage.counts(row["id"])
+    finally:
+        storage.close()
+    scenarios = list(row["definition"]["scenarios"])
+    per = row["n_runs"] // max(1, len(scenarios))
+    print(f"experiment {name} (hash {row['digest']}) in {redact(storage.url)}, "
+          f"keep {row['keep']}")
+    print(f"{'scenario':<28}{'done':>8}{'failed':>8}{'pending':>9}")
+    tot = {"done": 0, "failed": 0, "pending": 0}
+    for s in scenarios:
+        c = counts.get(s, {"done": 0, "failed": 0})
+        pending = per - c["done"] - c["failed"]
+        tot["done"] += c["done"]
+        tot["failed"] += c["failed"]
+        tot["pending"] += pending
+        print(f"{s:<28}{c['done']:>8}{c['failed']:>8}{pending:>9}")
+    print(f"{'total':<28}{tot['done']:>8}{tot['failed']:>8}{tot['pending']:>9}")
+    if exp is not None and exp.digest() != row["digest"]:
+        print(f"note: {args.experiment} now has hash {exp.digest()}; the stored runs are of "
+              "an earlier version")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from .analysis import iter_results
+    from .storage import StorageError
+
+    name, _ = _name(args.experiment)
+    suffix = "" if args.level == "state" else "_region"
+    out = args.out or Path(f"{name}{suffix}.{args.format}")
+    if out.suffix != f".{args.format}":
+        raise UserError(f"--out {out}: expected a .{args.format} file for --format "
+                        f"{args.format}")
+    _storage(args.db).close()  # one-line error if unreachable or not a sovsim database
+    out.parent.mkdir(parents=True, exist_ok=True)
+    rows = 0
+    writer = None
+    try:
+        for k, frame in enumerate(iter_results(args.db, name, level=args.level)):
+            frame = frame.assign(scenario=frame["scenario"].astype(str))
+            if args.format == "csv":
+                frame.to_csv(out, mode="w" if k == 0 else "a", header=k == 0, index=False)
+            else:
+                import pyarrow as pa
+                import pyarrow.parquet as pq
+
+                table = pa.Table.from_pandas(frame, preserve_index=False)
+                if writer is None:
+                    writer = pq.ParquetWriter(out, table.schema)
+                writer.write_table(table.cast(writer.schema))
+            rows += len(frame)
+    except StorageError as exc:
+        raise UserError(str(exc)) from None
+    finally:
+        if writer is not None:
+            writer.close()
+    if rows == 0:
+        raise UserError(f"experiment {name} has no finished runs to export")
+    print(f"wrote {rows} rows to {out}")
+    return 0
+
+
+def cmd_analyze(args: argparse.Namespace) -> int:
+    from .analysis import analyze
+    from .storage import StorageError
+
+    name, _ = _name(args.experiment)
+    outcomes = [o.strip() for o in args.outcomes.split(",") if o.strip()] \
+        if args.outcomes else None
+    _storage(args.db).close()
+    try:
+        result = analyze(args.db, name, args.out, outcomes)
+    except (StorageError, ValueError) as exc:
+        raise UserError(str(exc)) from None
+    import pandas as pd
+
+    with pd.option_context("display.width", 140, "display.float_format", "{:.4g}".format,
+                           "display.max_rows", 200):
+        print(f"experiment {name}: mean and 95% interval of final region values")
+        print(result.means.to_string(index=False))
+        if not result.differences.empty:
+            print("\npaired differences (same point, replication and seed)")
+            print(result.differences.to_string(index=False))
+        if result.sensitivity is not None:
+            print("\nsensitivity indices")
+            print(result.sensitivity.to_string(index=False))
+    for note in result.notes:
+        print(f"note: {note}")
+    print("\nwrote " + ", ".join(str(f) for f in result.files))
+    return 0
