@@ -250,9 +250,13 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         if not result.differences.empty:
             print("\npaired differences (same point, replication and seed)")
             print(result.differences.to_string(index=False))
-        if result.sensitivity is not None:
-            print("\nsensitivity indices")
-            print(result.sensitivity.to_string(index=False))
+        sens = result.sensitivity
+        if sens is not None and not sens.empty:
+            value = "ST" if "ST" in sens else "mu_star"
+            print(f"\nsensitivity: {value} per factor (all indices in sensitivity.csv)")
+            table = sens.pivot_table(index=["scenario", "outcome"], columns="factor",
+                                     values=value, sort=False, observed=True)
+            print(table.to_string())
     for note in result.notes:
         print(f"note: {note}")
     print("\nwrote " + ", ".join(str(f) for f in result.files))

@@ -149,7 +149,9 @@ class DaskExecutor:
 
 
 def default_workers() -> int:
-    return os.process_cpu_count() or os.cpu_count() or 1
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
 
 
 def make_executor(workers: int, dask: str | None) -> tuple[Any, int]:
