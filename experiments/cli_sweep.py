@@ -38,6 +38,9 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
                         "processes, an address (tcp://host:8786) uses a running scheduler")
     p.add_argument("--retry-failed", action="store_true",
                    help="run failed runs again (by default they count as finished)")
+    p.add_argument("--batch", type=_positive, default=256, metavar="N",
+                   help="write finished runs to the database every N runs (default: 256) or "
+                        "every 2 seconds, each batch in one transaction")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_sweep)
 
@@ -134,7 +137,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
           f"runs, {exp.horizon} quarters, keep {exp.keep}; on {where}")
     try:
         summary = run_sweep(exp, args.db, workers=workers, dask=args.dask,
-                            progress=not args.no_progress, retry_failed=args.retry_failed)
+                            progress=not args.no_progress, retry_failed=args.retry_failed,
+                            batch_runs=args.batch)
     except StorageError as exc:
         raise UserError(str(exc)) from None
     except OSError as exc:
@@ -154,10 +158,19 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
 
 def cmd_results(args: argparse.Namespace) -> int:
-    from .storage import StorageError, redact
+    from .storage import EmptyDatabase, Storage, StorageError, normalise_url, redact
 
     name, exp = _name(args.experiment)
-    storage = _storage(args.db, create=False)
+    try:
+        storage = Storage(args.db, create=False)
+    except EmptyDatabase as exc:
+        if exp is None:
+            raise UserError(str(exc)) from None
+        print(f"experiment {name}: not run yet in {redact(normalise_url(args.db))}; "
+              f"{exp.n_runs} runs pending")
+        return 0
+    except StorageError as exc:
+        raise UserError(str(exc)) from None
     try:
         try:
             row = storage.experiment(name)

@@ -67,6 +67,10 @@ class StorageError(Exception):
     """A database problem a user can fix (unreachable, wrong schema, name clash)."""
 
 
+class EmptyDatabase(StorageError):
+    """The database is reachable but holds no sovsim schema yet."""
+
+
 def _columns_digest() -> str:
     text = json.dumps([STATE_COLUMNS, REGION_COLUMNS])
     return hashlib.sha256(text.encode()).hexdigest()[:12]
@@ -226,7 +230,7 @@ class Storage:
                 has = self.engine.dialect.has_table(conn, "schema_info")
                 if not has:
                     if not create:
-                        raise StorageError(f"{redact(self.url)} holds no sovsim results")
+                        raise EmptyDatabase(f"{redact(self.url)} holds no sovsim results")
                     self.metadata.create_all(conn)
                     conn.execute(insert(self.schema_info).values(
                         id=1, version=SCHEMA_VERSION, columns_digest=_columns_digest(),
@@ -236,6 +240,7 @@ class Storage:
         except sa_exc.IntegrityError:  # a concurrent process created it first
             return self._check_schema(create)
         except sa_exc.SQLAlchemyError as exc:
+            self.engine.dispose()
             raise StorageError(f"database {redact(self.url)}: {_one_line(exc)}") from None
         if row is None or row.version != SCHEMA_VERSION or \
                 row.columns_digest != _columns_digest():
