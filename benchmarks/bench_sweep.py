@@ -139,6 +139,7 @@ def main() -> None:
     parser.add_argument("--reps", type=int, default=60, help="replications (27 points each)")
     parser.add_argument("--rss", action="store_true", help="also the 20,000-run RSS check")
     parser.add_argument("--rss-runs", type=int, default=20_000)
+    parser.add_argument("--rss-workers", type=int, default=2)
     parser.add_argument("--skip-speed", action="store_true")
     args = parser.parse_args()
     print(f"load average before: {os.getloadavg()}, cores: {os.cpu_count()}")
@@ -164,9 +165,9 @@ def main() -> None:
             print(f"sweep 2 workers / 1 worker:     {rates[2] / rates[1]:.2f}x (target >= 1.7)")
             print(f"Dask LocalCluster / local pool: {rates[3] / rates[2]:.2f}x")
         if args.rss:
-            r = bench_rss(args.rss_runs, tmp, 2)
-            print(f"\n{r['runs']} runs, keep final, 2 workers: {r['seconds']:.0f} s "
-                  f"({r['runs'] / r['seconds']:.1f} runs/s)")
+            r = bench_rss(args.rss_runs, tmp, args.rss_workers)
+            print(f"\n{r['runs']} runs, keep final, {args.rss_workers} worker(s): "
+                  f"{r['seconds']:.0f} s ({r['runs'] / r['seconds']:.1f} runs/s)")
             print(f"peak RSS: main process {r['main_mb']:.0f} MB (first quarter "
                   f"{r['main_early_mb']:.0f} MB, last quarter {r['main_late_mb']:.0f} MB), "
                   f"largest worker {r['worker_mb']:.0f} MB, whole tree {r['total_mb']:.0f} MB "
