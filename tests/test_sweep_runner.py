@@ -91,7 +91,6 @@ def test_two_process_pool_matches_serial(serial, tmp_path):
 
 
 def test_dask_local_cluster_matches_local_pool(serial, tmp_path):
-    pytest.importorskip("distributed")
     path, want = serial
     db = f"sqlite:///{tmp_path / 'dask.sqlite'}"
     summary = run_sweep(load_experiment(path), db, workers=2, dask="local", progress=False,
