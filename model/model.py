@@ -135,6 +135,7 @@ class SovereigntyModel(mesa.Model):
         self.is_model = np.array([x.layer == "model" for x in a])
         self.layers = (slice(0, self.national_col + 1), slice(self.national_col + 1, V))
         self.layer_of = (~self.is_model).astype(np.int64)
+        self.layer_starts = np.array([layer.start for layer in self.layers])
         self.quality = np.array([x.quality for x in a])
         self.hype = np.array([x.hype for x in a])
         self.unit_cost = np.array([x.unit_cost for x in a])
@@ -153,6 +154,9 @@ class SovereigntyModel(mesa.Model):
         self.external = np.array([b not in (REGIONAL_BLOC, "national") for b in self.bloc])
         self.chip_cols = np.array([j for j, b in enumerate(self.bloc)
                                    if b == CHIP_BLOC and not self.is_model[j]], dtype=np.int64)
+        floor = self.c["open_weight_talent_floor"]
+        self.quality_scale = np.where(self.is_open, (floor + (1.0 - floor) * self.talent)[:, None],
+                                      1.0)
         self.restricted_until = np.zeros((S, V), dtype=np.int64)
         self.incident_factor = np.ones(V)
         self.chip_shortage_until = 0
@@ -182,6 +186,7 @@ class SovereigntyModel(mesa.Model):
         self.outage_left = np.zeros(N, dtype=np.int64)
         # language fit of every workflow with every model supplier (1 for compute)
         self.workflow_index = np.arange(N)
+        self.owner_matrix = (self.owner == np.arange(S)[:, None]).astype(float)
         self.fit = 1.0 - self.language_need[:, None] * (1.0 - self.language_fit)
         self.premium = self.lever["ours_premium"][:, None] * self.is_national
         self.stakes_total = np.bincount(self.owner, self.stakes, minlength=S)
@@ -229,9 +234,7 @@ class SovereigntyModel(mesa.Model):
     def true_quality(self) -> np.ndarray:
         """(S, V): true model quality for each state (open weights depend on talent; the
         national column is the state's own programme)."""
-        q = np.tile(self.quality, (self.n_states, 1))
-        floor = self.c["open_weight_talent_floor"]
-        q[:, self.is_open] *= (floor + (1.0 - floor) * self.talent)[:, None]
+        q = self.quality * self.quality_scale
         q[:, self.national_col] = self.nm_quality
         return q
 
@@ -293,7 +296,7 @@ class SovereigntyModel(mesa.Model):
         while self._pending_events and self._pending_events[0].step <= t:
             event = self._pending_events.pop(0)
             self.apply_event(event, origin="live" if event in self.live_events else "scenario")
-        chip_blocked = (self.restricted_until[:, self.chip_cols] > t).any(axis=1)
+        chip_blocked = self.restricted_until[:, self.chip_cols].max(axis=1) > t
         access = np.where(chip_blocked, self.c["restricted_chip_access"], 1.0)
         if t < self.chip_shortage_until:
             access = np.minimum(access, self.c["shortage_chip_access"])
@@ -396,7 +399,7 @@ class SovereigntyModel(mesa.Model):
         self.trust = cohesion.update_trust(self.trust, self.member, gains, self.rhetoric,
                                            free_riding, u["cohesion_sensitivity"], shocks)
         leaving = cohesion.exits(self.trust, self.member, c["trust_exit_threshold"])
-        for k in np.flatnonzero(leaving):
+        for k in np.flatnonzero(leaving) if leaving.any() else ():
             self.event_log.append({"step": self.steps, "origin": "model", "kind": "member_exit",
                                    "targets": [self.iso3[k]]})
         self.member = self.member & ~leaving
@@ -516,8 +519,7 @@ class SovereigntyModel(mesa.Model):
             np.concatenate([std, std]), u["standards_effect"])
         ratio = np.bincount(self.owner_both, exposure, minlength=2 * S).reshape(2, S).T
         ratio *= u["switching_cost_max"] / self.n_workflows[:, None]
-        alternatives = np.stack([credible[:, layer].sum(1) for layer in self.layers],
-                                axis=1) - 1.0
+        alternatives = np.add.reduceat(credible, self.layer_starts, axis=1) - 1.0
         outside = bargaining.outside_options(alternatives, ratio)
         evaluation_cap = self.effective_evaluation()[:, None]
         proc = evaluation.capacity(self.proc_stock, u["evaluation_half_capacity"])
@@ -549,13 +551,12 @@ class SovereigntyModel(mesa.Model):
     # -- accounting and incidents (M9)
     def _account(self) -> None:
         u = self.u
-        owner, mv, cv = self.owner, self.model_v, self.compute_v
+        mv = self.model_v
         served = self.outage_left == 0
-        draws = self.streams["incidents"].random(len(owner))
-        evaluated = self.known[owner, mv]
-        chain_reliability = self.reliability[mv] * self.reliability[cv]
-        p = incidents.probability(u["incident_base_rate"], chain_reliability, evaluated,
-                                  u["unevaluated_risk_multiplier"],
+        draws = self.streams["incidents"].random(len(mv))
+        chain_reliability = self.reliability[mv] * self.reliability[self.compute_v]
+        p = incidents.probability(u["incident_base_rate"], chain_reliability,
+                                  self.known[self.owner, mv], u["unevaluated_risk_multiplier"],
                                   u["evaluation_effectiveness"]) * self.incident_factor[mv]
         self.incident = served & self.high_stakes & (draws < p)
         self._tally(served)
@@ -565,56 +566,55 @@ class SovereigntyModel(mesa.Model):
         self.outage_quarters += 1.0 - self.served_count / self.n_workflows
 
     def _tally(self, served: np.ndarray) -> None:
-        """Service spend, spend at unit cost, workflows served and public value per state."""
-        S, owner, mv, cv = self.n_states, self.owner, self.model_v, self.compute_v
+        """Per-state sums of this quarter's workflow quantities, in one matrix product:
+        service spend, spend at unit cost, workflows served, public value, incidents,
+        evaluated high-stakes workflows."""
+        owner, mv, cv = self.owner, self.model_v, self.compute_v
         price = self.price[owner, mv] + self.price[owner, cv]
         unit = self.volume[owner] * (self.effective_unit_cost[mv] + self.effective_unit_cost[cv])
-        self.service_spend = np.bincount(owner, price * served, minlength=S)
-        self.unit_spend = np.bincount(owner, unit * served, minlength=S)
-        self.served_count = np.bincount(owner, served, minlength=S)
-        fit = self.fit[self.workflow_index, mv]
-        value = self.stakes * self.q_true[owner, mv] * fit * served * ~self.incident
-        self.public_value = np.bincount(owner, value, minlength=S) / self.stakes_total
+        value = self.stakes * self.q_true[owner, mv] * self.fit[self.workflow_index, mv]
+        evaluated = self.known[owner, mv] & self.high_stakes
+        sums = self.owner_matrix @ np.column_stack(
+            (price * served, unit * served, served, value * (served & ~self.incident),
+             self.incident, evaluated))
+        (self.service_spend, self.unit_spend, self.served_count, value_sum,
+         self.incident_count, evaluated_count) = sums.T
+        self.public_value = value_sum / self.stakes_total
+        self.evaluated_share = evaluated_count / np.maximum(self.high_total, 1)
 
     # ---------------------------------------------------------------- metrics
     def _record(self) -> None:
         """Compute this step's outcomes (docs/ODD.md, "Outcomes") into the metric arrays."""
-        t, S, c = self.steps, self.n_states, self.c
-        row = self.state_metrics[t]
-        i = STATE_INDEX
+        t, c = self.steps, self.c
         shares = self.shares
-        row[:, i["supplier_hhi"]] = 5000.0 * (shares * shares).sum(1)
-        row[:, i["external_share"]] = 0.5 * (shares @ self.external)
-        row[:, i["largest_supplier_share"]] = shares.max(1)
         beta = self.beta.mean(axis=1)
-        row[:, i["bargaining_power"]] = beta
-        row[:, i["markup_paid"]] = np.where(self.unit_spend > 0, self.service_spend
-                                            / np.maximum(self.unit_spend, 1e-12) - 1.0, 0.0)
-        row[:, i["spend"]] = self.spend_now
-        row[:, i["cumulative_cost"]] = self.cumulative_cost
-        row[:, i["cost_per_workflow"]] = self.spend_now / np.maximum(self.served_count, 1)
-        evaluated = self.known[self.owner, self.model_v] & self.high_stakes
-        evaluated_share = np.bincount(self.owner, evaluated, minlength=S) / np.maximum(
-            self.high_total, 1)
-        row[:, i["evaluated_share"]] = evaluated_share
         ratio = self.switching_ratio_by_layer.mean(axis=1)
-        row[:, i["switching_cost_ratio"]] = ratio
-        row[:, i["control_index"]] = (evaluated_share + beta + 1.0 / (1.0 + ratio)) / 3.0
+        unit = self.unit_spend
         compute_owned = evaluation.capacity(self.compute_stock, c["compute_half_capacity"])
         maturity = np.where(self.nm_age >= c["national_model_build_quarters"],
                             self.nm_quality / self.quality[0], 0.0)
-        row[:, i["possession_index"]] = (shares[:, self.national_col] + compute_owned
-                                         + maturity) / 3
-        row[:, i["service_continuity"]] = self.served_count / self.n_workflows
-        row[:, i["outage_quarters"]] = self.outage_quarters
-        row[:, i["incidents"]] = np.bincount(self.owner, self.incident, minlength=S)
-        row[:, i["public_value"]] = self.public_value
-        row[:, i["trust"]] = self.trust
-        row[:, i["member"]] = self.member
-        region = self.region_metrics[t]
-        region[REGION_INDEX["cohesion"]] = self._cohesion
-        region[REGION_INDEX["members"]] = self.member.sum()
-        region[REGION_INDEX["pooled_evaluation_capacity"]] = self.pooled_evaluation_capacity
+        self.state_metrics[t] = np.column_stack((  # same order as STATE_OUTCOMES
+            5000.0 * (shares * shares).sum(1),  # supplier_hhi
+            0.5 * (shares @ self.external),  # external_share
+            shares.max(1),  # largest_supplier_share
+            beta,  # bargaining_power
+            np.where(unit > 0, self.service_spend / np.maximum(unit, 1e-12) - 1.0, 0.0),
+            self.spend_now,
+            self.cumulative_cost,
+            self.spend_now / np.maximum(self.served_count, 1),  # cost_per_workflow
+            self.evaluated_share,
+            ratio,  # switching_cost_ratio
+            (self.evaluated_share + beta + 1.0 / (1.0 + ratio)) / 3.0,  # control_index
+            (shares[:, self.national_col] + compute_owned + maturity) / 3.0,  # possession
+            self.served_count / self.n_workflows,  # service_continuity
+            self.outage_quarters,
+            self.incident_count,
+            self.public_value,
+            self.trust,
+            self.member,
+        ))
+        self.region_metrics[t] = (self._cohesion, self.member.sum(),
+                                  self.pooled_evaluation_capacity)
         if self.datacollector is not None:
             self.datacollector.collect(self)
 
