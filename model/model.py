@@ -574,9 +574,9 @@ class SovereigntyModel(mesa.Model):
         unit = self.volume[owner] * (self.effective_unit_cost[mv] + self.effective_unit_cost[cv])
         value = self.stakes * self.q_true[owner, mv] * self.fit[self.workflow_index, mv]
         evaluated = self.known[owner, mv] & self.high_stakes
-        sums = self.owner_matrix @ np.column_stack(
+        sums = self.owner_matrix @ np.array(
             (price * served, unit * served, served, value * (served & ~self.incident),
-             self.incident, evaluated))
+             self.incident, evaluated)).T
         (self.service_spend, self.unit_spend, self.served_count, value_sum,
          self.incident_count, evaluated_count) = sums.T
         self.public_value = value_sum / self.stakes_total
@@ -587,13 +587,13 @@ class SovereigntyModel(mesa.Model):
         """Compute this step's outcomes (docs/ODD.md, "Outcomes") into the metric arrays."""
         t, c = self.steps, self.c
         shares = self.shares
-        beta = self.beta.mean(axis=1)
-        ratio = self.switching_ratio_by_layer.mean(axis=1)
+        beta = 0.5 * (self.beta[:, 0] + self.beta[:, 1])
+        ratio = 0.5 * (self.switching_ratio_by_layer[:, 0] + self.switching_ratio_by_layer[:, 1])
         unit = self.unit_spend
         compute_owned = evaluation.capacity(self.compute_stock, c["compute_half_capacity"])
         maturity = np.where(self.nm_age >= c["national_model_build_quarters"],
                             self.nm_quality / self.quality[0], 0.0)
-        self.state_metrics[t] = np.column_stack((  # same order as STATE_OUTCOMES
+        self.state_metrics[t] = np.array((  # same order as STATE_OUTCOMES
             5000.0 * (shares * shares).sum(1),  # supplier_hhi
             0.5 * (shares @ self.external),  # external_share
             shares.max(1),  # largest_supplier_share
@@ -612,7 +612,7 @@ class SovereigntyModel(mesa.Model):
             self.public_value,
             self.trust,
             self.member,
-        ))
+        )).T
         self.region_metrics[t] = (self._cohesion, self.member.sum(),
                                   self.pooled_evaluation_capacity)
         if self.datacollector is not None:
