@@ -100,6 +100,7 @@ class SovereigntyModel(mesa.Model):
         self.invest_total = self.invest_eval + self.invest_proc + self.invest_compute
         self.wants_national = self.lever["national_model"] & nmp.affordable(
             self.u["national_model_capex"], 4 * self.budget, c["national_model_affordability"])
+        self.any_national = bool(self.wants_national.any())
         gdp_bn = self.gdp / 1e9
         self.n_workflows = np.clip(np.round(
             c["workflows_base"] + c["workflows_scale"] * self.readiness * np.log10(1 + gdp_bn)),
@@ -134,7 +135,6 @@ class SovereigntyModel(mesa.Model):
         self.bloc = [x.bloc or "national" for x in a]
         self.is_model = np.array([x.layer == "model" for x in a])
         self.layers = (slice(0, self.national_col + 1), slice(self.national_col + 1, V))
-        self.layer_of = (~self.is_model).astype(np.int64)
         self.layer_starts = np.array([layer.start for layer in self.layers])
         self.quality = np.array([x.quality for x in a])
         self.hype = np.array([x.hype for x in a])
@@ -159,6 +159,7 @@ class SovereigntyModel(mesa.Model):
                                       1.0)
         self.restricted_until = np.zeros((S, V), dtype=np.int64)
         self.incident_factor = np.ones(V)
+        self.failure_pending = False
         self.chip_shortage_until = 0
         self.chip_shortage_factor = 1.0
         self.known = np.zeros((S, V), dtype=bool)
@@ -283,7 +284,9 @@ class SovereigntyModel(mesa.Model):
         self.quality = self.quality + u["frontier_quality_growth"] * self.progress * (
             1.0 - self.quality)
         self.unit_cost = self.unit_cost * (1.0 - u["compute_cost_decline"])
-        self.incident_factor[:] = 1.0
+        if self.failure_pending:
+            self.incident_factor[:] = 1.0
+            self.failure_pending = False
         rng = self.streams["events"]
         draws, targets = rng.random(2), rng.random((2, self.n_states))
         for b, bloc in enumerate(("A", "B")):
@@ -349,6 +352,7 @@ class SovereigntyModel(mesa.Model):
         elif kind == "model_failure":
             self.incident_factor[self.vendor_keys.index(event.param("vendor"))] = float(
                 event.param("factor"))
+            self.failure_pending = True  # the factor applies to this quarter only
         elif kind == "chip_shortage":
             self.chip_shortage_until = t + int(event.param("duration"))
             self.chip_shortage_factor = float(event.param("factor"))
@@ -408,7 +412,7 @@ class SovereigntyModel(mesa.Model):
 
     # -- states (called from StateAgent.step_all)
     def state_phase(self) -> None:
-        u, c = self.u, self.c
+        u = self.u
         S, V = self.n_states, self.n_vendors
         depreciation = u["capacity_depreciation"]
         # investments in capacity stocks
@@ -416,25 +420,9 @@ class SovereigntyModel(mesa.Model):
         self.proc_stock = evaluation.accumulate(self.proc_stock, self.invest_proc, depreciation)
         self.compute_stock = evaluation.accumulate(
             self.compute_stock, self.invest_compute * self.chip_access, depreciation)
-        # M5 national model programme
-        build = c["national_model_build_quarters"]
-        launching = self.wants_national & (self.nm_age < 0)
-        self.nm_age = np.where(self.nm_age >= 0, self.nm_age + 1, np.where(launching, 0, -1))
-        released = self.nm_age >= build
-        if released.any():
-            newly = self.nm_age == build
-            compute_cap = evaluation.capacity(self.compute_stock, c["compute_half_capacity"])
-            learned = nmp.learn(self.nm_quality, c["national_model_ceiling"] * self.quality[0],
-                                u["national_model_learning_rate"], self.talent,
-                                self.chip_access, compute_cap)
-            self.nm_quality = np.where(newly, NATIONAL_PROGRAMME.quality,
-                                       np.where(released, learned, self.nm_quality))
-            self.q_true[:, self.national_col] = self.nm_quality
-            for k in np.flatnonzero(newly):
-                self.vendors[f"national_{self.iso3[k]}"] = VendorAgent(self, self.national_col,
-                                                                       state=k)
-        self.nm_cost = nmp.quarterly_cost(self.nm_age, u["national_model_capex"],
-                                          u["national_model_opex"], build)
+        # M5 national model programme (skipped outright when no state wants one)
+        if self.any_national:
+            self._national_programmes()
         # M2 own evaluation; new releases make earlier evaluations stale
         ev = self.streams["evaluation"]
         stale = ev.random(V) < u["evaluation_staleness"]
@@ -457,6 +445,28 @@ class SovereigntyModel(mesa.Model):
         # M1 lock-in deepens on every workflow (switchers start again from 0)
         self.depth_model = lockin.deepen(self.depth_model, u["lockin_growth"])
         self.depth_compute = lockin.deepen(self.depth_compute, u["lockin_growth"])
+
+    def _national_programmes(self) -> None:
+        """M5: launch affordable programmes, age them, release and train national models."""
+        u, c = self.u, self.c
+        build = c["national_model_build_quarters"]
+        launching = self.wants_national & (self.nm_age < 0)
+        self.nm_age = np.where(self.nm_age >= 0, self.nm_age + 1, np.where(launching, 0, -1))
+        released = self.nm_age >= build
+        if released.any():
+            newly = self.nm_age == build
+            compute_cap = evaluation.capacity(self.compute_stock, c["compute_half_capacity"])
+            learned = nmp.learn(self.nm_quality, c["national_model_ceiling"] * self.quality[0],
+                                u["national_model_learning_rate"], self.talent,
+                                self.chip_access, compute_cap)
+            self.nm_quality = np.where(newly, NATIONAL_PROGRAMME.quality,
+                                       np.where(released, learned, self.nm_quality))
+            self.q_true[:, self.national_col] = self.nm_quality
+            for k in np.flatnonzero(newly):
+                self.vendors[f"national_{self.iso3[k]}"] = VendorAgent(self, self.national_col,
+                                                                       state=k)
+        self.nm_cost = nmp.quarterly_cost(self.nm_age, u["national_model_capex"],
+                                          u["national_model_opex"], build)
 
     def _renew(self, idx: np.ndarray, forced: np.ndarray, unavailable: np.ndarray) -> None:
         """Tender every workflow in ``idx`` (both layers); pay switching costs; set outages
@@ -481,7 +491,7 @@ class SovereigntyModel(mesa.Model):
         utility = procurement.score(perceived[s] * self.fit[idx], reliability[s], high,
                                     self.relative_price[s], self.premium[s],
                                     c["procurement_noise"] * noise, c["price_weight"])
-        utility = procurement.charge_switching(utility, self.layer_of, current, penalty)
+        utility = procurement.charge_switching(utility, self.is_model, current, penalty)
         over = diversification.over_cap(self.shares, lev["diversification_cap"])[s]
         unevaluated = (lev["require_evaluation"][s] & high)[:, None] & ~known & self.is_model
         winner = procurement.choose(utility, ~unavailable[s], over | unevaluated, self.layers,
@@ -491,7 +501,7 @@ class SovereigntyModel(mesa.Model):
         self.switch_paid = np.bincount(s, (cost_to_leave * moved).sum(0), minlength=self.n_states)
         quarters = lockin.migration_quarters(exposure, u["migration_max_quarters"])
         # forced off with nowhere to go: unserved, and tendered again next quarter
-        migration = np.where(lost, np.where(moved, quarters, 1), 0).max(axis=0)
+        migration = (np.where(moved, quarters, 1) * lost).max(axis=0)
         self.model_v[idx], self.compute_v[idx] = winner
         self.depth_model[idx], self.depth_compute[idx] = np.where(moved, 0.0, depth)
         self.outage_left[idx] = np.maximum(self.outage_left[idx], migration)
