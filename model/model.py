@@ -174,7 +174,8 @@ class SovereigntyModel(mesa.Model):
         N = len(self.owner)
         self.high_stakes = rng.random(N) < c["high_stakes_share"]
         self.stakes = np.where(self.high_stakes, c["high_stakes_weight"], 1.0)
-        self.language_need = rng.beta(2.0, 2.0, N)
+        need = self.u["language_need"]
+        self.language_need = rng.beta(4.0 * need, 4.0 * (1.0 - need), N)
         shares = np.array([x.initial_share for x in self.archetypes])
         model_p = np.where(self.is_model, shares, 0) / shares[self.is_model].sum()
         compute_p = np.where(~self.is_model, shares, 0) / shares[~self.is_model].sum()
