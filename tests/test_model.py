@@ -144,10 +144,6 @@ def test_invalid_values_name_the_field():
         ScenarioSpec(events=(Event(99, "regional_summit"),), horizon=40)
 
 
-def _final(spec, seed=1):
-    return run(spec, seed=seed)
-
-
 def test_model_failure_raises_incidents_that_quarter_only():
     quiet = ScenarioSpec(horizon=6)
     shock = ScenarioSpec(horizon=6, events=(Event(3, "model_failure", params={
