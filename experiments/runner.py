@@ -148,6 +148,23 @@ class DaskExecutor:
             self.cluster.close()
 
 
+def _exit_with_parent() -> None:
+    """Pool worker initializer: exit when the sweep process dies, even by SIGKILL (a pool
+    worker otherwise waits forever on its task queue as an orphan)."""
+    import threading
+    from multiprocessing.connection import wait as wait_for
+
+    parent = multiprocessing.parent_process()
+    if parent is None or parent.sentinel is None:
+        return
+
+    def watch() -> None:
+        wait_for([parent.sentinel])
+        os._exit(1)
+
+    threading.Thread(target=watch, name="sovsim-parent-watch", daemon=True).start()
+
+
 def default_workers() -> int:
     if hasattr(os, "sched_getaffinity"):
         return len(os.sched_getaffinity(0)) or 1
@@ -161,7 +178,8 @@ def make_executor(workers: int, dask: str | None) -> tuple[Any, int]:
     if workers <= 1:
         return SerialExecutor(), 1
     ctx = multiprocessing.get_context(START_METHOD)
-    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx), workers
+    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx,
+                               initializer=_exit_with_parent), workers
 
 
 # ---------------------------------------------------------------------------- the driver

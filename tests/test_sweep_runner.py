@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pandas as pd
+import psutil
 import pytest
 from sqlalchemy import create_engine, text
 
@@ -113,7 +114,7 @@ def test_sigkill_mid_sweep_resumes_to_every_run_exactly_once(tmp_path):
     db = tmp_path / "kill.sqlite"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen([sys.executable, "-c", CLI, "sweep", str(path), "--db", str(db),
-                             "--workers", "1", "--batch", "4", "--no-progress"],
+                             "--workers", "2", "--batch", "4", "--no-progress"],
                             cwd=tmp_path, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     engine = create_engine(f"sqlite:///{db}")
@@ -131,12 +132,16 @@ def test_sigkill_mid_sweep_resumes_to_every_run_exactly_once(tmp_path):
             if done >= 10:
                 break
         assert proc.poll() is None, f"sweep ended before it could be killed: {proc.stderr}"
+        workers = psutil.Process(proc.pid).children(recursive=True)
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(timeout=10)
     finally:
         if proc.poll() is None:
             proc.kill()
     assert proc.returncode == -signal.SIGKILL
+    # its pool workers notice and exit rather than linger as orphans
+    gone, alive = psutil.wait_procs(workers, timeout=15)
+    assert len(workers) >= 2 and not alive, alive
     with engine.connect() as conn:
         partial = conn.execute(text("SELECT count(*) FROM runs")).scalar()
     assert 10 <= partial < exp.n_runs, partial
