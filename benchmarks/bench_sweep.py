@@ -70,7 +70,8 @@ def bench_batch_run(reps: int, tmp: Path) -> tuple[float, int]:
     return time.perf_counter() - t0, runs
 
 
-def bench_sweep(reps: int, tmp: Path, workers: int, dask: str | None = None) -> tuple[float, int]:
+def bench_sweep(reps: int, tmp: Path, workers: int, dask: str | None = None
+                ) -> tuple[float, int]:
     from experiments.runner import run_sweep
 
     exp = experiment(reps)
@@ -78,7 +79,9 @@ def bench_sweep(reps: int, tmp: Path, workers: int, dask: str | None = None) -> 
     t0 = time.perf_counter()
     summary = run_sweep(exp, str(db), workers=workers, dask=dask, progress=False)
     assert summary.done == exp.n_runs, summary
-    return time.perf_counter() - t0, exp.n_runs
+    seconds = time.perf_counter() - t0
+    print(f"    (start-up until the first results: {summary.startup_seconds:.1f} s)")
+    return seconds, exp.n_runs
 
 
 def bench_rss(runs: int, tmp: Path, workers: int) -> dict[str, float]:

@@ -7,6 +7,8 @@ the name of an experiment stored in the database.
 from __future__ import annotations
 
 import argparse
+import sys
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
@@ -141,6 +143,10 @@ def cmd_sweep(args: argparse.Namespace) -> int:
                             batch_runs=args.batch)
     except StorageError as exc:
         raise UserError(str(exc)) from None
+    except BrokenProcessPool as exc:
+        print(f"sovsim: a worker process died ({exc}); finished runs are stored, rerun the "
+              "same command to resume", file=sys.stderr)
+        return 1
     except OSError as exc:
         if args.dask:
             raise UserError(f"cannot reach Dask scheduler {args.dask}: {exc}") from None

@@ -56,6 +56,7 @@ class SweepSummary:
     done: int = 0
     failed: int = 0
     seconds: float = 0.0
+    startup_seconds: float = 0.0  # from the start until the first results arrived
     errors: list[str] = field(default_factory=list)
 
     @property
@@ -241,6 +242,8 @@ def run_sweep(experiment: Experiment, db: str | None = None, *, workers: int | N
                 if not in_flight:
                     break
                 finished_now, in_flight = wait(in_flight, return_when=FIRST_COMPLETED)
+                if not summary.startup_seconds:
+                    summary.startup_seconds = time.perf_counter() - t0
                 for fut in finished_now:
                     records = fut.result()
                     for rec in records:
