@@ -147,6 +147,11 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         print(f"sovsim: a worker process died ({exc}); finished runs are stored, rerun the "
               "same command to resume", file=sys.stderr)
         return 1
+    except ImportError as exc:
+        if args.dask:
+            raise UserError(f"a Dask worker cannot import sovsim ({exc}); install sovsim (same "
+                            "version) where the workers run") from None
+        raise
     except OSError as exc:
         if args.dask:
             raise UserError(f"cannot reach Dask scheduler {args.dask}: {exc}") from None
