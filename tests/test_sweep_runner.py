@@ -107,7 +107,7 @@ def test_seeds_are_paired_across_scenarios(serial):
     assert df.groupby(["scenario"], observed=True)["seed"].nunique().eq(12).all()
 
 
-def test_sigkill_mid_sweep_resumes_to_every_run_exactly_once(tmp_path):
+def test_sigkill_mid_sweep_resumes_to_every_run_exactly_once(tmp_path, capsys):
     path = write_experiment(tmp_path, name="killme", replications=10, horizon=30, samples=8,
                             keep="final")
     exp = load_experiment(path)
@@ -157,11 +157,10 @@ def test_sigkill_mid_sweep_resumes_to_every_run_exactly_once(tmp_path):
     assert len(keys) == len(set(keys)) == exp.n_runs
     assert set(keys) == {t.key for t in exp.tasks()}
     assert finals == exp.n_runs * 11
-    again = sovsim("sweep", str(path), "--db", str(db), "--no-progress", cwd=tmp_path)
-    assert again.returncode == 0 and "nothing to do" in again.stdout
-    status = sovsim("results", str(path), "--db", str(db), cwd=tmp_path)
-    assert status.returncode == 0
-    assert f"total{exp.n_runs:>31}{0:>8}{0:>9}" in status.stdout, status.stdout
+    rc, out, _ = cli(capsys, "sweep", str(path), "--db", str(db), "--no-progress")
+    assert rc == 0 and "nothing to do" in out
+    rc, out, _ = cli(capsys, "results", str(path), "--db", str(db))
+    assert rc == 0 and f"total{exp.n_runs:>31}{0:>8}{0:>9}" in out, out
 
 
 def test_results_counts_pending(tmp_path, capsys):
