@@ -37,6 +37,7 @@ parent's value, and ``null`` removes an inherited value (back to the default). `
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -87,7 +88,7 @@ def _show(value: object, limit: int = 60) -> str:
     elif isinstance(value, list):
         text = "a list" if value else "an empty list"
     elif isinstance(value, _Literal):
-        text = str(value)
+        text, limit = str(value), 2 * limit
     else:
         text = repr(value)
     text = text.replace("\n", "\\n").replace("\r", "\\r")
@@ -173,6 +174,14 @@ class _BoundedSafeLoader(yaml.SafeLoader):
             self._depth -= 1
 
 
+# YAML 1.1 (PyYAML) reads 1e9 and 1.0e9 as text: it wants a dot and a signed exponent.
+# GDP and population are naturally written that way, so read them as numbers, as YAML 1.2
+# does.
+_BoundedSafeLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?[0-9][0-9_]*(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"),
+    list("-+0123456789"))
+
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
@@ -242,8 +251,9 @@ def _parse(data: bytes | str, file: str) -> Any:
     if not text.strip():
         raise ScenarioError(file, "(file)", "empty scenario file", _Literal("nothing"),
                             "a YAML mapping of scenario fields (" + ", ".join(TOP_KEYS) + ")")
-    loader = _BoundedSafeLoader(text)
+    loader = None
     try:
+        loader = _BoundedSafeLoader(text)  # its reader already rejects control characters
         node = loader.get_single_node()
         if node is None:
             raise ScenarioError(file, "(file)", "empty scenario file (only comments)",
@@ -263,21 +273,28 @@ def _parse(data: bytes | str, file: str) -> Any:
             tag = problem.split("tag", 1)[1].strip()
             raise ScenarioError(file, _position(mark), "tag not allowed in a scenario file",
                                 _Literal(tag), "plain YAML (no !tags)") from None
-        context = f" {exc.context}" if exc.context and exc.problem else ""
-        raise ScenarioError(file, _position(mark), f"malformed YAML: {problem}{context}",
+        if exc.context and exc.problem:
+            problem = f"{exc.context}: {exc.problem}"
+        raise ScenarioError(file, _position(mark), f"malformed YAML: {problem}",
                             _Literal(_snippet(text, mark)), "valid YAML") from None
-    except yaml.YAMLError as exc:  # e.g. ReaderError: a control character in the text
+    except yaml.reader.ReaderError as exc:  # a control character in the text
+        raise ScenarioError(file, "(file)", "character not allowed in YAML",
+                            _Literal(f"#x{exc.character:04x} at character {exc.position}"),
+                            "printable UTF-8 text (tabs and newlines are fine)") from None
+    except yaml.YAMLError as exc:  # any other parser complaint without a position
         raise ScenarioError(file, "(file)", f"malformed YAML: {_one_line(str(exc))[:120]}",
                             _Literal("unreadable text"), "valid YAML text") from None
     except (ValueError, OverflowError) as exc:  # e.g. an integer with 10,000 digits
-        raise ScenarioError(file, "(file)", f"unreadable value: {_one_line(str(exc))[:100]}",
-                            _Literal("a value PyYAML cannot convert"),
-                            "ordinary numbers, text, true/false") from None
+        problem = "number too long to read" if "digits" in str(exc) else \
+            f"unreadable value: {_one_line(str(exc))[:80]}"
+        raise ScenarioError(file, "(file)", problem, _Literal("a value PyYAML cannot convert"),
+                            "ordinary numbers (at most 4300 digits), text, true/false") from None
     except RecursionError:  # belt and braces: MAX_DEPTH should make this unreachable
         raise ScenarioError(file, "(file)", "nesting too deep", _Literal("deep nesting"),
                             f"at most {MAX_DEPTH} levels") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 def _snippet(text: str, mark) -> str:
@@ -320,8 +337,9 @@ def _mapping(value: object, file: str, path: str, allowed: str) -> dict:
 
 
 def _whole(value: object, low: int, high: int, file: str, path: str, what: str) -> int:
-    ok_type = isinstance(value, int) and not isinstance(value, bool)
-    if not ok_type:
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        value = int(value)  # 20.0 is a whole number, as Parameter.check agrees
+    if isinstance(value, bool) or not isinstance(value, int):
         raise ScenarioError(file, path, "expected a whole number", value,
                             f"{what} from {low} to {high}")
     if not low <= value <= high:
@@ -514,7 +532,7 @@ def _events(data: object, codes: tuple[str, ...], horizon: int, file: str) -> tu
     allowed_item = "a mapping {step, kind, targets, params}"
     if not isinstance(data, list):
         raise ScenarioError(file, "events", "expected a list of events", data,
-                            f"a list of {allowed_item}")
+                            "a list of mappings {step, kind, targets, params}")
     if len(data) > MAX_EVENTS:
         raise ScenarioError(file, "events", "too many events", _Literal(f"{len(data)} events"),
                             f"at most {MAX_EVENTS}")
@@ -535,7 +553,7 @@ def _events(data: object, codes: tuple[str, ...], horizon: int, file: str) -> tu
             raise ScenarioError(file, f"{path}.step", "missing step", _Literal("nothing"),
                                 f"a whole number from 1 to the horizon ({horizon})")
         step = item["step"]
-        if isinstance(step, int) and not isinstance(step, bool) and step > horizon:
+        if isinstance(step, (int, float)) and not isinstance(step, bool) and step > horizon:
             raise ScenarioError(file, f"{path}.step", f"event after the end of the run "
                                 f"(horizon {horizon})", step,
                                 f"a step from 1 to {horizon}, or raise the horizon")
