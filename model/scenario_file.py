@@ -558,7 +558,9 @@ def _events(data: object, codes: tuple[str, ...], horizon: int, file: str) -> tu
                                 f"(horizon {horizon})", step,
                                 f"a step from 1 to {horizon}, or raise the horizon")
         step = _whole(step, 1, horizon, file, f"{path}.step", "a step (quarter)")
-        targets = _iso3_list(item.get("targets", "all"), codes, file, f"{path}.targets")
+        raw_targets = item.get("targets")
+        targets = _iso3_list("all" if raw_targets is None else raw_targets, codes, file,
+                             f"{path}.targets")
         declared = {p.name: p for p in EVENT_KINDS[kind].params}
         raw = item.get("params") or {}
         raw = _mapping(raw, file, f"{path}.params",
@@ -899,3 +901,47 @@ def scenario_schema() -> dict:
         },
     }
 
+
+
+# --------------------------------------------------------------------------------------------
+# Reference tables for docs/scenarios.md, generated like the schema
+# --------------------------------------------------------------------------------------------
+
+def _allowed_cell(p: Parameter) -> str:
+    return "true / false" if p.type == "bool" else \
+        f"{'whole number' if p.type == 'int' else 'number'} {p.low} – {p.high}"
+
+
+def reference_tables() -> str:
+    """Markdown tables of every key a scenario file accepts (docs/scenarios.md, kept current
+    by a test; regenerate with ``python scripts/gen_scenario_docs.py``)."""
+    def params(title: str, where: str, declared) -> list[str]:
+        lines = [f"### {title} (`{where}`)", "", "| key | allowed | default | unit | meaning |",
+                 "|---|---|---|---|---|"]
+        for p in declared:
+            default = str(p.default).lower() if isinstance(p.default, bool) else p.default
+            lines.append(f"| `{p.name}` | {_allowed_cell(p)} | {default} | {p.unit} | "
+                         f"{_one_line(p.description)} |")
+        return [*lines, ""]
+
+    lines = params("State levers", "policies.all / policies.<ISO3>", STATE_LEVERS)
+    lines += params("Regional body levers", "regional_body", REGION_LEVERS)
+    lines += params("Uncertainties", "uncertainties", UNCERTAINTIES)
+    lines += ["### Event kinds (`events[].kind`, `events[].params`)", "",
+              "| kind | what happens | params: allowed (default) |", "|---|---|---|"]
+    for kind in EVENT_KINDS.values():
+        cells = []
+        for p in kind.params:
+            if p.type in ("bloc", "layer", "vendor"):
+                values = list({"bloc": BLOCS, "layer": LAYERS, "vendor": VENDOR_KEYS}[p.type])
+                if p.type == "vendor" and kind.name == "price_shock":
+                    values.append('""')
+                allowed = " / ".join(values)
+            else:
+                allowed = f"{p.low:g} – {p.high:g}"
+            cells.append(f"`{p.name}`: {allowed} ({p.default!r}; {p.description})")
+        lines.append(f"| `{kind.name}` | {kind.description} | {'<br>'.join(cells) or '—'} |")
+    lines += ["", "### Shipped scenarios", "", "| name | description |", "|---|---|"]
+    for item in shipped_scenarios().values():
+        lines.append(f"| `{item.name}` | {_one_line(item.description)} |")
+    return "\n".join(lines) + "\n"

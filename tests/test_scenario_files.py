@@ -4,6 +4,7 @@ from the declarations."""
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -265,3 +266,14 @@ def test_default_region_is_asean_and_defaults_match_the_spec():
     assert spec == ScenarioSpec(name="bare")
     assert math.isclose(spec.value("ai_budget_share", "SGP"),
                         next(p for p in LEVERS if p.name == "ai_budget_share").default)
+
+
+def test_docs_reference_tables_are_current():
+    from model.scenario_file import reference_tables
+    text = (ROOT / "docs" / "scenarios.md").read_text()
+    block = re.search(r"<!-- scenario-tables:start -->\n(.*?)<!-- scenario-tables:end -->",
+                      text, re.S)
+    assert block, "docs/scenarios.md lost its generated-table markers"
+    assert block.group(1) == reference_tables(), "run: python scripts/gen_scenario_docs.py"
+    for p in LEVERS + UNCERTAINTIES:
+        assert f"`{p.name}`" in block.group(1)
