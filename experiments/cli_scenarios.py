@@ -220,9 +220,9 @@ def _add_compare(sub: argparse._SubParsersAction) -> None:
                    help="quarters to run (default: the scenarios' common horizon)")
     p.add_argument("--seed", type=int, default=None,
                    help="seed of the first replication (default: the first scenario's seed)")
-    p.add_argument("--out-dir", type=Path, default=Path("sovsim_compare"),
+    p.add_argument("--out-dir", type=Path, default=Path("out/compare"),
                    help="where to write compare.png, outcomes.csv, summary.csv "
-                        "(default: sovsim_compare)")
+                        "(default: out/compare)")
     p.set_defaults(func=cmd_compare)
 
 

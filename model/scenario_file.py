@@ -154,6 +154,7 @@ class _BoundedSafeLoader(yaml.SafeLoader):
         super().__init__(stream)
         self._depth = 0
         self._aliases = 0
+        self._nodes = 0
 
     def compose_node(self, parent, index):  # noqa: D401 - PyYAML hook
         if self.check_event(yaml.AliasEvent):
@@ -163,6 +164,10 @@ class _BoundedSafeLoader(yaml.SafeLoader):
                                self.peek_event().start_mark, _Literal(f"{self._aliases}+"),
                                f"at most {MAX_ALIASES} aliases")
             return super().compose_node(parent, index)
+        self._nodes += 1
+        if self._nodes > MAX_NODES:  # stop a huge flat document early, not after composing
+            raise _TooMuch("too many values in the document", self.peek_event().start_mark,
+                           _Literal(f"more than {MAX_NODES}"), f"at most {MAX_NODES} values")
         self._depth += 1
         try:
             if self._depth > MAX_DEPTH:
@@ -198,8 +203,9 @@ def _check_tree(node: yaml.Node, file: str) -> None:
         current, path = stack.pop()
         visits += 1
         if visits > MAX_NODES:
+            # composing counted at most MAX_NODES nodes, so aliases did this
             raise ScenarioError(file, path or "(top level)",
-                                "document expands to too many values (alias bomb?)",
+                                "aliases expand to too many values (alias bomb?)",
                                 _Literal(f"more than {MAX_NODES}"),
                                 f"at most {MAX_NODES} values after expanding aliases")
         if isinstance(current, yaml.MappingNode):
