@@ -804,12 +804,24 @@ def loads_scenario(text: str | bytes, filename: str = "<upload>") -> ScenarioSpe
     return _build(merged, filename, stem)
 
 
+def _plain(value: Any) -> Any:
+    """Python built-ins only (specs built in code may hold numpy scalars, which safe_dump
+    refuses)."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        return value.item()
+    return value
+
+
 def dump_scenario(spec: ScenarioSpec) -> str:
     """The fully resolved scenario as YAML; :func:`loads_scenario` gives back an equal spec."""
     data = spec.to_dict()
     order = ["name", "description", "region", "policies", "regional_body", "uncertainties",
              "events", "horizon", "seed"]
-    data = {k: data[k] for k in order if k in data}
+    data = _plain({k: data[k] for k in order if k in data})
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=90,
                           default_flow_style=False)
 

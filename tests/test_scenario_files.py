@@ -277,3 +277,11 @@ def test_docs_reference_tables_are_current():
     assert block.group(1) == reference_tables(), "run: python scripts/gen_scenario_docs.py"
     for p in LEVERS + UNCERTAINTIES:
         assert f"`{p.name}`" in block.group(1)
+
+
+def test_dump_handles_numpy_values_from_code():
+    from model.events import Event
+    spec = ScenarioSpec(name="np", horizon=int(np.int64(10)),
+                        events=(Event(int(np.int64(3)), "price_shock",
+                                      params={"factor": np.float64(2.0)}),))
+    assert loads_scenario(dump_scenario(spec)).events[0].params["factor"] == 2.0
