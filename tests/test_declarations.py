@@ -30,11 +30,12 @@ def test_check_rejects_out_of_range_and_wrong_types(p):
 
 
 def _odd_rows() -> dict[str, list[str]]:
-    rows = {}
+    """First cell -> all cells of every table row naming it (a name may head two rows)."""
+    rows: dict[str, list[str]] = {}
     for line in ODD.read_text().splitlines():
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
         if line.startswith("|") and len(cells) > 3:
-            rows[cells[0].strip("`")] = cells
+            rows.setdefault(cells[0].strip("`"), []).extend(cells)
     return rows
 
 
