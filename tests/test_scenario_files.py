@@ -285,3 +285,23 @@ def test_dump_handles_numpy_values_from_code():
                         events=(Event(int(np.int64(3)), "price_shock",
                                       params={"factor": np.float64(2.0)}),))
     assert loads_scenario(dump_scenario(spec)).events[0].params["factor"] == 2.0
+
+
+def test_state_fields_mirror_statedata():
+    from dataclasses import fields
+
+    from model.scenario_file import _STATE_FIELDS
+    assert list(_STATE_FIELDS) == [f.name for f in fields(StateData)]
+
+
+def test_custom_region_file_runs(tmp_path):
+    path = _write(tmp_path, "two.yaml", "region:\n  states:\n"
+                  "    - {iso3: AAA, name: Alpha, population: 5e6, gdp_usd: 4e10,"
+                  " ai_readiness: 45}\n"
+                  "    - {iso3: BBB, name: Beta, population: 9e7, gdp_usd: 6e11,"
+                  " ai_readiness: 70, datacenter_mw: 300}\n"
+                  "policies:\n  BBB: {national_model: true}\n"
+                  "events: [{step: 2, kind: vendor_cutoff, targets: [AAA]}]\nhorizon: 4\n")
+    results = run(load_scenario(path))
+    assert list(results.final().index) == ["AAA", "BBB"]
+    assert results.states["step"].max() == 4
