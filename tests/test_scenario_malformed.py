@@ -82,7 +82,7 @@ def test_hostile_files_fail_fast_and_small(name):
     start = time.monotonic()
     with pytest.raises(ScenarioError):
         load_scenario(CORPUS / name)
-    assert time.monotonic() - start < 2.0
+    assert time.monotonic() - start < 5.0  # typically 0.01-0.4 s; slack for a loaded CI box
     tracemalloc.start()  # measured separately: tracing slows Python several-fold
     with pytest.raises(ScenarioError):
         load_scenario(CORPUS / name)
