@@ -19,6 +19,7 @@ import json
 import math
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -249,7 +250,7 @@ class Experiment:
                 "seed": self.seed, "horizon": self.horizon,
                 "keep": {"level": self.keep, "outcomes": list(self.outcomes)},
                 "analysis": {"outcomes": list(self.analysis_outcomes)},
-                "n_runs": self.n_runs, "model_version": MODEL_VERSION}
+                "n_runs": self.n_runs, "model_version": model_version()}
 
     def digest(self) -> str:
         """A content hash of everything that decides which runs exist and what they compute."""
@@ -258,6 +259,26 @@ class Experiment:
         body.pop("analysis")
         text = json.dumps(body, sort_keys=True, default=str)
         return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+@cache
+def model_code_hash() -> str:
+    """A hash of the model's source and data files: results of different model code are
+    never mixed under one experiment, even if ``MODEL_VERSION`` was not bumped."""
+    import model
+
+    root = Path(model.__file__).parent
+    h = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        if path.suffix in (".py", ".csv") and "__pycache__" not in path.parts:
+            h.update(path.relative_to(root).as_posix().encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()[:12]
+
+
+def model_version() -> str:
+    """``MODEL_VERSION+code hash``, stored with every run."""
+    return f"{MODEL_VERSION}+{model_code_hash()}"
 
 
 def _plain(v: Any) -> Any:

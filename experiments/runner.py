@@ -24,10 +24,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from model.model import SovereigntyModel
 from model.parameters import SUMMED_OUTCOMES
-from model.results import MODEL_VERSION
 from model.spec import ScenarioSpec
 
-from .design import Experiment, RunTask
+from .design import Experiment, RunTask, model_version
 from .storage import STATE_COLUMNS, RunRecord, Storage, StorageError, chunked
 
 #: The start method of sovsim's own pool: "spawn" works everywhere (and with threads in the
@@ -84,7 +83,7 @@ def execute_run(spec: ScenarioSpec, task: RunTask, keep: str) -> RunRecord:
     worker = f"{socket.gethostname()}:{os.getpid()}"
     base = dict(scenario=task.scenario, scenario_hash=spec.digest(), point=task.point,
                 replication=task.replication, seed=task.seed, params=task.params,
-                model_version=MODEL_VERSION, started_at=started, worker=worker)
+                model_version=model_version(), started_at=started, worker=worker)
     try:
         run_spec = spec.with_values(**task.params) if task.params else spec
         model = SovereigntyModel(replace(run_spec, seed=task.seed), collect=False)

@@ -11,6 +11,7 @@ import yaml
 
 from experiments.design import ExperimentError, experiment_from_dict, load_experiment
 from model.parameters import PARAMETERS
+from model.results import MODEL_VERSION
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = ROOT / "experiments" / "possession_vs_coordination.yaml"
@@ -97,8 +98,14 @@ def test_seeds_spawned_and_paired():
     assert not np.array_equal(experiment_from_dict(base(seed=2)).seeds(), seeds)
 
 
-def test_digest_tracks_what_decides_the_runs():
+def test_digest_tracks_what_decides_the_runs(monkeypatch):
+    import experiments.design as design
+
     a = experiment_from_dict(base())
+    assert a.to_dict()["model_version"].startswith(f"{MODEL_VERSION}+")
+    with monkeypatch.context() as m:  # other model code: another experiment, never mixed
+        m.setattr(design, "model_code_hash", lambda: "0123456789ab")
+        assert a.digest() != experiment_from_dict(base()).digest()
     assert a.digest() == experiment_from_dict(base(description="new words")).digest()
     assert a.digest() != experiment_from_dict(base(replications=4)).digest()
     assert a.digest() != experiment_from_dict(base(horizon=13)).digest()
