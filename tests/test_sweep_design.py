@@ -103,9 +103,10 @@ def test_digest_tracks_what_decides_the_runs(monkeypatch):
 
     a = experiment_from_dict(base())
     assert a.to_dict()["model_version"].startswith(f"{MODEL_VERSION}+")
+    before = a.digest()
     with monkeypatch.context() as m:  # other model code: another experiment, never mixed
         m.setattr(design, "model_code_hash", lambda: "0123456789ab")
-        assert a.digest() != experiment_from_dict(base()).digest()
+        assert experiment_from_dict(base()).digest() != before
     assert a.digest() == experiment_from_dict(base(description="new words")).digest()
     assert a.digest() != experiment_from_dict(base(replications=4)).digest()
     assert a.digest() != experiment_from_dict(base(horizon=13)).digest()
