@@ -1,0 +1,128 @@
+"""sovsim workshop UI: ``solara run app.py`` or ``sovsim app``.
+
+This module only composes components from :mod:`ui`; state and runs live in the session
+hook (one model per browser session).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import solara
+
+from ui import share
+from ui import state as st
+from ui.catalog import Catalog, shipped_catalog
+from ui.components import (
+    CURRENT,
+    About,
+    AssumptionsPanel,
+    Charts,
+    ComparePanel,
+    EventLog,
+    Glossary,
+    LeverPanel,
+    LiveEvents,
+    Network,
+    OverridesPanel,
+    RunControls,
+    ScenarioPicker,
+    SharePanel,
+    StateCards,
+)
+from ui.session import use_session
+from ui.sim import run_full
+
+
+@solara.component
+def Workshop(catalog: Catalog, search: str | None = None):
+    s = use_session(catalog, search)
+    state, spec, update = s.state, s.spec, s.update
+    codes = [x.iso3 for x in spec.states]
+
+    def pick(name: str) -> None:
+        try:
+            base = catalog.load(name)
+        except catalog.errors as exc:
+            message = str(exc)
+            update(lambda a: replace(a, message=message))
+            return
+        update(lambda a: st.load_scenario(a, name, base))
+
+    def upload(filename: str, data: bytes) -> None:
+        try:
+            base = catalog.loads(data.decode("utf-8"), filename)
+        except UnicodeDecodeError:
+            update(lambda a: replace(a, message=f"{filename}: not a UTF-8 text file"))
+            return
+        except catalog.errors as exc:
+            message = str(exc)
+            update(lambda a: replace(a, message=message))
+            return
+        update(lambda a: st.load_scenario(a, filename, base))
+
+    def yaml_text() -> str:
+        p = s.run.provenance
+        return (f"# exported from the sovsim workshop UI: model {p['model_version']}, "
+                f"scenario hash {p['scenario_hash']}, seed {p['seed']}\n" + catalog.dump(spec))
+
+    compare_a = state.compare[0] or catalog.baseline
+    compare_b = state.compare[1] or CURRENT
+
+    def compare_run(name: str):
+        return run_full(spec if name == CURRENT else catalog.load(name))
+
+    solara.Title("sovsim workshop")
+    with solara.Column(style="padding: 8px"):
+        with solara.Row(style="align-items: baseline"):
+            solara.Markdown(f"## sovsim: possession or control? · scenario "
+                            f"**{state.setup.scenario}**")
+        if state.message:
+            solara.Warning(state.message, classes=["ui-message"])
+        with solara.lab.Tabs(value=state.tab, lazy=True,
+                             on_value=lambda i: update(lambda a: replace(a, tab=i))):
+            with solara.lab.Tab("Workshop"), solara.Columns([1, 3]):
+                with solara.Column():
+                    ScenarioPicker(catalog, state.setup.scenario, pick, upload)
+                    LeverPanel(state.setup,
+                               lambda n, v: update(lambda a: st.set_value(a, n, v)))
+                    AssumptionsPanel(state.setup,
+                                     lambda n, v: update(lambda a: st.set_value(a, n, v)))
+                    OverridesPanel(
+                        state.setup, state.override_state,
+                        lambda c: update(lambda a: replace(a, override_state=c)),
+                        lambda c, n, v: update(lambda a: st.set_override(a, c, n, v)),
+                        lambda c: update(lambda a: st.clear_overrides(a, c)))
+                with solara.Column():
+                    RunControls(state, spec.horizon, codes, update)
+                    LiveEvents(codes, s.run.vendor_keys, lambda kind, targets, **p: update(
+                        lambda a: st.inject(a, kind, targets, **p)))
+                    Charts(s.run, s.baseline, state.focus, s.ensemble, s.baseline_ensemble)
+                    StateCards(s.run, s.baseline)
+                    with solara.Row(style="flex-wrap: wrap"):
+                        Network(s.run)
+                        with solara.Column():
+                            solara.Markdown("#### Event log")
+                            EventLog(s.run, state.setup.live_events)
+                            if state.setup.live_events:
+                                solara.Button("Remove live events", text=True,
+                                              on_click=lambda: update(st.clear_live_events))
+                    SharePanel(share.encode(state, catalog), yaml_text,
+                               lambda: s.run.results_frame().to_csv(index=False),
+                               state.setup.scenario.removesuffix(".yaml"),
+                               dict(s.run.provenance))
+            with solara.lab.Tab("Compare"):
+                ComparePanel(catalog, (compare_a, compare_b), compare_run(compare_a),
+                             compare_run(compare_b),
+                             lambda x, y: update(lambda a: replace(a, compare=(x, y))))
+            with solara.lab.Tab("About this model"):
+                About()
+            with solara.lab.Tab("Glossary"):
+                Glossary()
+
+
+@solara.component
+def Page():
+    router = solara.use_router()
+    catalog = solara.use_memo(shipped_catalog, [])
+    Workshop(catalog, router.search)

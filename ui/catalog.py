@@ -1,0 +1,49 @@
+"""Where scenarios come from: the shipped scenario files, uploads, and YAML export.
+
+Components receive a :class:`Catalog` instead of importing the loader, so tests can hand
+them a catalog of specs built in code; the app uses :func:`shipped_catalog`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from model import ScenarioSpec
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Named scenarios with descriptions, a loader, an upload parser and a YAML writer.
+
+    ``loads(text, filename)`` and ``load(name)`` raise one of ``errors`` with a one-line
+    message (the same message the ``sovsim`` command line prints).
+    """
+
+    descriptions: Mapping[str, str]
+    load: Callable[[str], ScenarioSpec]
+    loads: Callable[[str, str], ScenarioSpec]
+    dump: Callable[[ScenarioSpec], str]
+    baseline: str
+    default: str
+    errors: tuple[type[Exception], ...]
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(self.descriptions)
+
+
+def shipped_catalog() -> Catalog:
+    """The scenarios shipped in ``scenarios/`` (via :mod:`model.scenario_file`)."""
+    from model import scenario_file as sf
+
+    shipped = sf.shipped_scenarios()
+    if not shipped:
+        raise RuntimeError("no shipped scenarios found (scenarios/*.yaml)")
+    names = tuple(sorted(shipped))
+    baseline = "baseline" if "baseline" in shipped else names[0]
+    return Catalog(
+        descriptions=MappingProxyType({n: shipped[n].description for n in names}),
+        load=sf.load_scenario, loads=sf.loads_scenario, dump=sf.dump_scenario,
+        baseline=baseline, default=baseline, errors=(sf.ScenarioError,))
