@@ -20,8 +20,6 @@ def run(scenario: ScenarioSpec | Mapping[str, Any] | None = None, *, steps: int 
     """
     spec = scenario if isinstance(scenario, ScenarioSpec) else ScenarioSpec().with_values(
         **dict(scenario or {}))
-    if not isinstance(scenario, ScenarioSpec):
-        ScenarioSpec.__post_init__(spec)
     if steps is not None:
         spec = replace(spec, horizon=steps)
     if seed is not None:

@@ -8,6 +8,7 @@ result does not depend on any activation order.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import mesa
@@ -42,6 +43,7 @@ class SovereigntyModel(mesa.Model):
     Args:
         spec: the resolved scenario (default: ASEAN-11, all defaults).
         rng: seed for every random stream (default: ``spec.seed``).
+        horizon: quarters to run (default: ``spec.horizon``).
         collect: also record outcomes in a Mesa ``DataCollector`` (``self.datacollector``).
             The tidy outcome arrays behind :meth:`results` are always kept.
         **values: lever or uncertainty values applied on top of ``spec`` for all states
@@ -49,11 +51,12 @@ class SovereigntyModel(mesa.Model):
     """
 
     def __init__(self, spec: ScenarioSpec | None = None, *, rng: Any = None,
-                 collect: bool = True, **values: Any) -> None:
+                 horizon: int | None = None, collect: bool = True, **values: Any) -> None:
         spec = spec or ScenarioSpec()
-        if values:
+        if values or horizon is not None:
             spec = spec.with_values(**values)
-            ScenarioSpec.__post_init__(spec)  # validate the new values
+            if horizon is not None:
+                spec = replace(spec, horizon=horizon)  # replace() re-validates
         seed = spec.seed if rng is None else rng
         super().__init__(rng=seed)
         self.spec = spec
@@ -65,6 +68,7 @@ class SovereigntyModel(mesa.Model):
         self.c = CONSTANT_VALUES
         self.event_log: list[dict[str, Any]] = []
         self._pending_events: list[Event] = list(spec.events)
+        self.live_events: list[Event] = []
         self._setup_states()
         self._setup_vendors()
         self._setup_workflows()
@@ -103,8 +107,9 @@ class SovereigntyModel(mesa.Model):
         self.talent = self.readiness.copy()
         half = self.u["evaluation_half_capacity"]
         has_body = np.array([bool(s.eval_body) for s in data])
-        self.eval_stock = half * (0.2 * self.readiness + 1.0 * has_body)
-        self.proc_stock = half * 0.5 * self.readiness
+        self.eval_stock = half * (c["initial_evaluation_readiness"] * self.readiness
+                                  + c["initial_evaluation_body"] * has_body)
+        self.proc_stock = half * c["initial_procurement_readiness"] * self.readiness
         self.compute_stock = np.array([s.datacenter_mw for s in data]) * c["datacenter_mw_value"]
         self.chip_access = np.ones(S)
         self.trust = np.where(self.lever["member"], c["initial_trust"], 0.0)
@@ -117,8 +122,9 @@ class SovereigntyModel(mesa.Model):
 
     def _setup_vendors(self) -> None:
         S = self.n_states
-        # The last column is "the buyer's own national programme": one column serves every
-        # state, with per-state quality and availability, so tenders stay narrow.
+        # Columns: model suppliers, then "the buyer's own national programme" (one column for
+        # every state, with per-state quality and availability, so tenders stay narrow), then
+        # compute suppliers; each layer's columns are contiguous.
         model_layer = [x for x in ARCHETYPES if x.layer == "model"]
         self.archetypes = a = [*model_layer, NATIONAL_PROGRAMME,
                                *(x for x in ARCHETYPES if x.layer == "compute")]
@@ -169,8 +175,8 @@ class SovereigntyModel(mesa.Model):
         compute_p = np.where(~self.is_model, shares, 0) / shares[~self.is_model].sum()
         self.model_v = rng.choice(V, size=N, p=model_p)
         self.compute_v = rng.choice(V, size=N, p=compute_p)
-        self.depth_model = rng.uniform(0.0, 0.8, N)
-        self.depth_compute = rng.uniform(0.0, 0.8, N)
+        self.depth_model = rng.uniform(0.0, c["initial_lockin_max"], N)
+        self.depth_compute = rng.uniform(0.0, c["initial_lockin_max"], N)
         term = self.lever["contract_term"][self.owner]
         self.contract_left = np.floor(rng.random(N) * term).astype(np.int64) + 1
         self.outage_left = np.zeros(N, dtype=np.int64)
@@ -220,7 +226,8 @@ class SovereigntyModel(mesa.Model):
         """(S, V): true model quality for each state (open weights depend on talent; the
         national column is the state's own programme)."""
         q = np.tile(self.quality, (self.n_states, 1))
-        q[:, self.is_open] *= (0.7 + 0.3 * self.talent)[:, None]
+        floor = self.c["open_weight_talent_floor"]
+        q[:, self.is_open] *= (floor + (1.0 - floor) * self.talent)[:, None]
         q[:, self.national_col] = self.nm_quality
         return q
 
@@ -280,21 +287,28 @@ class SovereigntyModel(mesa.Model):
                                            {"bloc": bloc, "duration": u["restriction_duration"]}),
                                      origin="random")
         while self._pending_events and self._pending_events[0].step <= t:
-            self.apply_event(self._pending_events.pop(0), origin="scenario")
+            event = self._pending_events.pop(0)
+            self.apply_event(event, origin="live" if event in self.live_events else "scenario")
         chip_blocked = (self.restricted_until[:, self.chip_cols] > t).any(axis=1)
         access = np.where(chip_blocked, self.c["restricted_chip_access"], 1.0)
         if t < self.chip_shortage_until:
-            access = access * self.c["restricted_chip_access"] ** 0.5
+            access = np.minimum(access, self.c["shortage_chip_access"])
         self.chip_access = access
         self._cohesion = cohesion.cohesion(self.trust, self.member)
         self.q_true = self.true_quality()
 
     def inject(self, kind: str, targets: tuple[str, ...] | list[str] = ("all",),
                **params: Any) -> Event:
-        """Apply an event now (a facilitator's live button); it enters the event log."""
-        event = Event(max(self.steps, 1), kind, tuple(targets), params)
+        """Schedule an event for the next quarter (a facilitator's live button).
+
+        It is validated like a scenario event, fires at the start of the next step and
+        enters the event log (origin "live"); :attr:`live_events` keeps it for export.
+        """
+        event = Event(self.steps + 1, kind, tuple(targets), dict(params))
         check_event(event, self.iso3, self.horizon, "event")
-        self.apply_event(event, origin="live")
+        self._pending_events.append(event)
+        self._pending_events.sort(key=lambda e: e.step)
+        self.live_events.append(event)
         return event
 
     def apply_event(self, event: Event, origin: str) -> None:
@@ -477,8 +491,7 @@ class SovereigntyModel(mesa.Model):
         self.depth_model[idx], self.depth_compute[idx] = np.where(moved, 0.0, depth)
         self.outage_left[idx] = np.maximum(self.outage_left[idx], migration)
         stuck = (lost & ~moved).any(axis=0)
-        self.contract_left[idx] = np.where(stuck, 1, np.where(
-            forced & (self.contract_left[idx] > 0), self.contract_left[idx], term))
+        self.contract_left[idx] = np.where(stuck, 1, term)
 
     def _update_shares(self) -> None:
         """Stakes-weighted supplier shares per state, (S, V): each layer's columns sum to 1."""

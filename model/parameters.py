@@ -280,6 +280,24 @@ CONSTANTS: tuple[Parameter, ...] = (
     _const("restricted_chip_access", "float", 0.2, 0.0, 1.0, "share of normal access", A,
            "Chip access under export control",
            "Share of normal chip access left while a bloc restricts compute to a state."),
+    _const("shortage_chip_access", "float", 0.5, 0.0, 1.0, "share of normal access", A,
+           "Chip access in a shortage", "Ceiling on every state's chip access during a shortage."),
+    _const("initial_evaluation_readiness", "float", 0.2, 0.0, 2.0, "half-capacity stocks", A,
+           "Initial evaluation from readiness",
+           "Initial evaluation stock per unit of AI readiness (0-1), in half-capacity stocks."),
+    _const("initial_evaluation_body", "float", 1.0, 0.0, 5.0, "half-capacity stocks",
+           "eval bodies in asean_states.csv (AI Verify SGP; ETDA AIGC THA)",
+           "Initial evaluation from an existing body",
+           "Extra initial evaluation stock of a state with an evaluation body."),
+    _const("initial_procurement_readiness", "float", 0.5, 0.0, 2.0, "half-capacity stocks", A,
+           "Initial procurement from readiness",
+           "Initial procurement stock per unit of AI readiness (0-1), in half-capacity stocks."),
+    _const("initial_lockin_max", "float", 0.8, 0.0, 1.0, "depth 0-1", A,
+           "Initial lock-in", "Initial lock-in depths are uniform between 0 and this value."),
+    _const("open_weight_talent_floor", "float", 0.7, 0.0, 1.0, "share of quality", A,
+           "Open weights without talent",
+           "Share of open-weight quality a state gets with zero talent; the rest scales "
+           "with talent (AI readiness)."),
 )
 
 PARAMETERS: dict[str, Parameter] = {p.name: p for p in LEVERS + UNCERTAINTIES}

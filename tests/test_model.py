@@ -1,0 +1,144 @@
+"""Model-level behaviour: reproducibility, common random numbers, events, batch_run."""
+
+from __future__ import annotations
+
+import mesa
+import numpy as np
+import pandas as pd
+import pytest
+
+from model import Event, ScenarioSpec, SovereigntyModel, StateData, run
+from model.agents import RegionalBodyAgent, StateAgent
+from model.parameters import STATE_OUTCOMES
+
+
+def test_default_region_is_asean_11(default_model):
+    assert default_model.iso3 == ["BRN", "KHM", "IDN", "LAO", "MYS", "MMR", "PHL", "SGP",
+                                  "THA", "TLS", "VNM"]
+    assert len(default_model.agents_by_type[StateAgent]) == 11
+    assert len(default_model.agents_by_type[RegionalBodyAgent]) == 1
+
+
+def test_tidy_frames_have_one_row_per_step_and_state(default_model):
+    res = default_model.results()
+    assert len(res.states) == 41 * 11
+    assert list(res.states.columns[:2]) == ["step", "iso3"]
+    assert {o.name for o in STATE_OUTCOMES} <= set(res.states.columns)
+    assert len(res.region) == 41
+    assert not res.states.duplicated(["step", "iso3"]).any()
+
+
+def test_same_seed_gives_identical_results():
+    a, b = run(seed=3), run(seed=3)
+    pd.testing.assert_frame_equal(a.states, b.states)
+    pd.testing.assert_frame_equal(a.region, b.region)
+
+
+def test_different_seeds_differ():
+    a, b = run(seed=3), run(seed=4)
+    assert not a.states["incidents"].equals(b.states["incidents"]) or \
+        not a.states["evaluated_share"].equals(b.states["evaluated_share"])
+
+
+def test_no_global_random_state_is_used():
+    np.random.seed(0)
+    before = np.random.get_state()[1].copy()
+    run(steps=5)
+    assert (np.random.get_state()[1] == before).all()
+
+
+def test_common_random_numbers_keep_random_shocks_aligned_across_policies():
+    shocks = ScenarioSpec(uncertainties={"restriction_rate": 0.05})
+    base = run(shocks, seed=11)
+    coordinated = run(shocks.with_values(pooled_evaluation=True, joint_procurement=True,
+                                         regional_contribution_share=0.03), seed=11)
+    assert len(base.events) > 0
+    pd.testing.assert_frame_equal(base.events, coordinated.events)
+
+
+def test_mesa_batch_run_returns_rows():
+    rows = mesa.batch_run(SovereigntyModel, {"pooled_evaluation": [False, True], "horizon": [5]},
+                          number_processes=1, data_collection_period=-1, max_steps=10,
+                          display_progress=False, rng=[1])
+    assert len(rows) == 2 * 11  # one row per run and state, model reporters on each
+    assert {"cohesion", "members", "pooled_evaluation", "iso3", "control_index"} <= set(rows[0])
+    pooled = {r["pooled_evaluation_capacity"] > 0 for r in rows if r["pooled_evaluation"]}
+    assert pooled == {False}  # no contributions by default, so no pooled capacity
+
+
+def test_horizon_keyword_and_running_flag():
+    model = SovereigntyModel(horizon=3, collect=False)
+    while model.running:
+        model.step()
+    assert model.steps == 3
+
+
+def test_datacollector_has_state_rows(default_model):
+    frame = default_model.datacollector.get_agenttype_vars_dataframe(
+        type(default_model.states[0]))
+    assert len(frame) == 41 * 11
+    assert frame["control_index"].between(0, 1).all()
+
+
+def test_export_control_cuts_service_until_workflows_migrate():
+    spec = ScenarioSpec(events=(Event(5, "export_control", ("IDN",), {"bloc": "A"}),),
+                        horizon=12)
+    res = run(spec, seed=2).states
+    idn = res[res.iso3 == "IDN"].set_index("step")["service_continuity"]
+    others = res[res.iso3 != "IDN"]["service_continuity"]
+    assert idn[4] == 1.0 and idn[5] < 0.8
+    assert idn[12] == 1.0  # everyone found another supplier
+    assert (others == 1.0).all()
+
+
+def test_interoperability_shortens_disruption():
+    event = (Event(5, "export_control", ("all",), {"bloc": "A"}),)
+    outages = {}
+    for standards in (0.0, 1.0):
+        spec = ScenarioSpec(events=event, horizon=20).with_values(interop_standards=standards)
+        outages[standards] = np.mean([run(spec, seed=s).region["outage_quarters"].iloc[-1]
+                                      for s in (1, 2, 3)])
+    assert outages[1.0] < outages[0.0]
+
+
+def test_national_models_start_only_where_affordable():
+    model = SovereigntyModel(national_model=True, horizon=8, collect=False)
+    model.run()
+    launched = dict(zip(model.iso3, model.nm_age >= 0))
+    assert launched["SGP"] and launched["IDN"]
+    assert not launched["TLS"] and not launched["LAO"]
+    assert "national_SGP" in model.vendors and "national_TLS" not in model.vendors
+
+
+def test_possessive_rhetoric_can_empty_the_regional_body():
+    model = SovereigntyModel(possessive_rhetoric=1.0, collect=False)
+    model.run()
+    assert model.members < 11
+    assert any(e["kind"] == "member_exit" for e in model.event_log)
+
+
+def test_live_events_fire_next_quarter_and_are_logged():
+    model = SovereigntyModel(horizon=6, collect=False)
+    model.step()
+    event = model.inject("regional_summit", trust_boost=0.3)
+    assert event.step == 2
+    before = model.trust.copy()
+    model.step()
+    assert model.event_log[-1]["origin"] == "live"
+    assert (model.trust > before).all()
+
+
+def test_custom_region():
+    states = (StateData("AAA", "Big", 1e8, 1e12, 70.0), StateData("BBB", "Small", 1e6, 5e9, 35.0))
+    res = run(ScenarioSpec(states=states, horizon=4))
+    assert list(res.final().index) == ["AAA", "BBB"]
+
+
+def test_invalid_values_name_the_field():
+    from model import SpecError
+    with pytest.raises(SpecError, match=r"policies.all.ours_premium: 2.0 is out of range"):
+        ScenarioSpec(policies={"ours_premium": 2.0})
+    with pytest.raises(SpecError, match="did you mean 'pooled_evaluation'"):
+        ScenarioSpec().with_values(pooled_evaluaton=True)
+    with pytest.raises(SpecError, match=r"events\[0\].step"):
+        ScenarioSpec(events=(Event(99, "regional_summit"),), horizon=40)
