@@ -7,12 +7,13 @@ hook (one model per browser session).
 from __future__ import annotations
 
 from dataclasses import replace
+from html import escape
 
 import solara
 
 from ui import share
 from ui import state as st
-from ui.catalog import Catalog, shipped_catalog
+from ui.catalog import Catalog, default_comparison, shipped_catalog
 from ui.components import (
     CURRENT,
     About,
@@ -29,6 +30,7 @@ from ui.components import (
     ScenarioPicker,
     SharePanel,
     StateCards,
+    TabBar,
 )
 from ui.session import use_session
 from ui.sim import run_full
@@ -66,22 +68,21 @@ def Workshop(catalog: Catalog, search: str | None = None):
         return (f"# exported from the sovsim workshop UI: model {p['model_version']}, "
                 f"scenario hash {p['scenario_hash']}, seed {p['seed']}\n" + catalog.dump(spec))
 
-    compare_a = state.compare[0] or catalog.baseline
-    compare_b = state.compare[1] or CURRENT
+    default_a, default_b = default_comparison(catalog, CURRENT)
+    compare_a, compare_b = state.compare[0] or default_a, state.compare[1] or default_b
 
     def compare_run(name: str):
         return run_full(spec if name == CURRENT else catalog.load(name))
 
     solara.Title("sovsim workshop")
     with solara.Column(style="padding: 8px"):
-        with solara.Row(style="align-items: baseline"):
-            solara.Markdown(f"## sovsim: possession or control? · scenario "
-                            f"**{state.setup.scenario}**")
+        solara.HTML(tag="h2", unsafe_innerHTML=f"sovsim: possession or control? · scenario "
+                    f"<b>{escape(state.setup.scenario)}</b>")
         if state.message:
             solara.Warning(state.message, classes=["ui-message"])
-        with solara.lab.Tabs(value=state.tab, lazy=True,
-                             on_value=lambda i: update(lambda a: replace(a, tab=i))):
-            with solara.lab.Tab("Workshop"), solara.Columns([1, 3]):
+        TabBar(state.tab, lambda i: update(lambda a: replace(a, tab=i)))
+        if state.tab == 0:
+            with solara.Columns([1, 3]):
                 with solara.Column():
                     ScenarioPicker(catalog, state.setup.scenario, pick, upload)
                     LeverPanel(state.setup,
@@ -102,7 +103,7 @@ def Workshop(catalog: Catalog, search: str | None = None):
                     with solara.Row(style="flex-wrap: wrap"):
                         Network(s.run)
                         with solara.Column():
-                            solara.Markdown("#### Event log")
+                            solara.HTML(tag="h4", unsafe_innerHTML="Event log")
                             EventLog(s.run, state.setup.live_events)
                             if state.setup.live_events:
                                 solara.Button("Remove live events", text=True,
@@ -111,14 +112,14 @@ def Workshop(catalog: Catalog, search: str | None = None):
                                lambda: s.run.results_frame().to_csv(index=False),
                                state.setup.scenario.removesuffix(".yaml"),
                                dict(s.run.provenance))
-            with solara.lab.Tab("Compare"):
-                ComparePanel(catalog, (compare_a, compare_b), compare_run(compare_a),
-                             compare_run(compare_b),
-                             lambda x, y: update(lambda a: replace(a, compare=(x, y))))
-            with solara.lab.Tab("About this model"):
-                About()
-            with solara.lab.Tab("Glossary"):
-                Glossary()
+        elif state.tab == 1:
+            ComparePanel(catalog, (compare_a, compare_b), compare_run(compare_a),
+                         compare_run(compare_b),
+                         lambda x, y: update(lambda a: replace(a, compare=(x, y))))
+        elif state.tab == 2:
+            About()
+        else:
+            Glossary()
 
 
 @solara.component

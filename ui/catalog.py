@@ -34,6 +34,14 @@ class Catalog:
         return tuple(self.descriptions)
 
 
+def default_comparison(catalog: Catalog, current: str) -> tuple[str, str]:
+    """Possession against coordinated resilience when both are shipped, else baseline
+    against the current setup (``current`` names it)."""
+    if {"possession", "coordinated_resilience"} <= set(catalog.names):
+        return "possession", "coordinated_resilience"
+    return catalog.baseline, current
+
+
 def shipped_catalog() -> Catalog:
     """The scenarios shipped in ``scenarios/`` (via :mod:`model.scenario_file`)."""
     from model import scenario_file as sf

@@ -50,6 +50,24 @@ def _fmt(value: Any) -> str:
     return str(value)
 
 
+TABS = ("Workshop", "Compare", "About this model", "Glossary")
+
+
+@solara.component
+def TabBar(tab: int, on_tab: Callable[[int], None]):
+    """The page's sections; only the chosen one is rendered."""
+    solara.ToggleButtonsSingle(value=TABS[tab], values=list(TABS),
+                               on_value=lambda label: on_tab(TABS.index(label)))
+
+
+def markdown_html(text: str) -> str:
+    """Markdown rendered on the server (tables, code), so no extra front-end library is
+    needed (Solara's Markdown component loads mermaid from a CDN)."""
+    import markdown
+
+    return markdown.markdown(text, extensions=["tables", "fenced_code", "toc"])
+
+
 @solara.component
 def ParameterControl(p: Parameter, value: Any, on_value: ValueCallback, changed: bool = False):
     """A checkbox or slider for one declared parameter, with its tooltip."""
@@ -58,13 +76,15 @@ def ParameterControl(p: Parameter, value: Any, on_value: ValueCallback, changed:
         if p.type == "bool":
             solara.Checkbox(label=p.label + mark, value=bool(value),
                             on_value=lambda v: on_value(p.name, bool(v)))
-        elif p.type == "int":
-            solara.SliderInt(label=f"{p.label}{mark}: {value} {p.unit}", value=int(value),
-                             min=int(p.low), max=int(p.high),
+            return
+        solara.Text(f"{p.label}{mark}: {_fmt(value)} ({p.unit})", classes=["lever-label"],
+                    style="font-size: 13px")
+        if p.type == "int":
+            solara.SliderInt(label="", value=int(value), min=int(p.low), max=int(p.high),
                              on_value=lambda v: on_value(p.name, int(v)))
         else:
-            solara.SliderFloat(label=f"{p.label}{mark}: {value:.4g} {p.unit}",
-                               value=float(value), min=float(p.low), max=float(p.high),
+            solara.SliderFloat(label="", value=float(value), min=float(p.low),
+                               max=float(p.high),
                                step=_round((float(p.high) - float(p.low)) / 100),
                                on_value=lambda v: on_value(p.name, _round(v)))
 
@@ -73,7 +93,7 @@ def ParameterControl(p: Parameter, value: Any, on_value: ValueCallback, changed:
 def ScenarioPicker(catalog: Catalog, current: str, on_pick: Callable[[str], None],
                    on_upload: Callable[[str, bytes], None]):
     """Shipped scenarios with their descriptions, and a YAML upload."""
-    solara.Markdown("### Scenario")
+    solara.HTML(tag="h3", unsafe_innerHTML="Scenario")
     names = list(catalog.names)
     if current not in names:
         names.append(current)
@@ -99,12 +119,26 @@ def LeverPanel(setup: Setup, on_value: ValueCallback):
 
 
 @solara.component
+def Collapsible(title: str, key: str, body: Callable[[], None]):
+    """A section that renders its body only while open (keeps the page light)."""
+    is_open, set_open = solara.use_state(False)
+    solara.Button(("▾ " if is_open else "▸ ") + title, text=True, classes=[f"toggle-{key}"],
+                  on_click=lambda: set_open(not is_open), style="text-transform: none")
+    if is_open:
+        with solara.Column(classes=[f"panel-{key}"]):
+            body()
+
+
+@solara.component
 def AssumptionsPanel(setup: Setup, on_value: ValueCallback):
     """Uncertainties about the world, apart from policy levers, collapsed by default."""
-    with solara.Details("Assumptions (uncertain parameters of the world, not policy choices)",
-                        expand=False):
+    def body() -> None:
+        solara.Text("Uncertain facts about the world, not policy choices: vary them to see "
+                    "how robust a strategy is.", style="font-size: 12px")
         for p in UNCERTAINTIES:
             ParameterControl(p, setup.value(p.name), on_value, changed=p.name in setup.values)
+
+    Collapsible("Assumptions", "assumptions", body)
 
 
 @solara.component
@@ -114,17 +148,21 @@ def OverridesPanel(setup: Setup, iso3: str, on_state: Callable[[str], None],
     """State levers for one chosen state, on top of the all-states values."""
     codes = [s.iso3 for s in setup.base.states]
     names = {s.iso3: s.name for s in setup.base.states}
-    with solara.Details("Per-state overrides", expand=False):
+
+    def body() -> None:
         solara.Select(label="State", value=iso3, values=codes, on_value=on_state)
         mine = setup.overrides.get(iso3, {})
         solara.Text(f"{names[iso3]}: {len(mine)} lever(s) overridden"
-                    + (f" ({', '.join(sorted(mine))})" if mine else ""))
+                    + (f" ({', '.join(sorted(mine))})" if mine else ""),
+                    classes=["override-summary"])
         for p in STATE_LEVERS:
             ParameterControl(p, setup.value(p.name, iso3),
                              lambda name, v: on_override(iso3, name, v),
                              changed=p.name in mine)
         solara.Button(f"Clear overrides for {iso3}", on_click=lambda: on_clear(iso3),
                       disabled=not mine, text=True)
+
+    Collapsible("Per-state overrides", "overrides", body)
 
 
 @solara.component
@@ -384,7 +422,8 @@ def About(path: Path | None = None):
         solara.Error(f"The model description {path} is missing from this installation, so it "
                      "cannot be shown; see docs/ODD.md in the sovsim repository.")
         return
-    solara.Markdown(path.read_text(encoding="utf-8"))
+    solara.HTML(tag="div", classes=["about-model"],
+                unsafe_innerHTML=markdown_html(path.read_text(encoding="utf-8")))
 
 
 def glossary_markdown() -> str:
@@ -410,4 +449,5 @@ def glossary_markdown() -> str:
 
 @solara.component
 def Glossary():
-    solara.Markdown(glossary_markdown())
+    solara.HTML(tag="div", classes=["glossary"],
+                unsafe_innerHTML=markdown_html(glossary_markdown()))
