@@ -10,7 +10,6 @@ import argparse
 import importlib
 import sys
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
 import pandas as pd
 
@@ -21,45 +20,19 @@ class UserError(Exception):
     """A problem with the user's input: printed without a traceback, exit code 2."""
 
 
-def _add_run(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser(
-        "run", help="run a scenario headlessly and print a per-state summary",
-        description="Run one scenario (default: the ASEAN-11 region with default policies), "
-                    "print final dependence, leverage, cost, control and possession per state, "
-                    "and write the tidy per-step, per-state table.",
-        epilog="examples:\n  sovsim run\n  sovsim run --seed 7 --steps 20 --out out/run.csv\n",
-        formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--steps", type=int, default=None, help="quarters to run (default: 40)")
-    p.add_argument("--seed", type=int, default=None, help="random seed (default: 1)")
-    p.add_argument("--out", type=Path, default=Path("sovsim_run.csv"),
-                   help="tidy output table, .csv or .parquet (default: sovsim_run.csv)")
-    p.set_defaults(func=cmd_run)
-
-
-def cmd_run(args: argparse.Namespace) -> int:
-    from model import ScenarioSpec, SpecError, run
-
-    if args.out.suffix not in (".csv", ".parquet"):
-        raise UserError(f"--out {args.out}: unsupported file type; use .csv or .parquet")
-    try:
-        results = run(ScenarioSpec(), steps=args.steps, seed=args.seed)
-    except SpecError as exc:
-        raise UserError(str(exc)) from None
-    print_summary(results)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    results.to_file(args.out)
-    print(f"\nwrote {len(results.states)} rows to {args.out}")
-    return 0
-
-
 def print_summary(results) -> None:
-    table = results.summary().rename(columns={
+    p = results.provenance
+    print_table(results.summary(), f"scenario {p['scenario']} (hash {p['scenario_hash']}), "
+                f"seed {p['seed']}, {p['steps']} quarters, model {p['model_version']}")
+
+
+def print_table(summary: pd.DataFrame, header: str) -> None:
+    """Print a per-state summary (``Results.summary()`` columns) under a one-line header."""
+    table = summary.rename(columns={
         "largest_supplier_share": "dependence", "bargaining_power": "leverage",
         "cumulative_cost": "cost_usd_m", "control_index": "control",
         "possession_index": "possession"})
-    p = results.provenance
-    print(f"scenario {p['scenario']} (hash {p['scenario_hash']}), seed {p['seed']}, "
-          f"{p['steps']} quarters, model {p['model_version']}")
+    print(header)
     with pd.option_context("display.width", 120, "display.float_format", "{:.3f}".format):
         print(table.to_string())
     print("dependence = largest supplier share; leverage = bargaining power (0-1); "
@@ -67,9 +40,10 @@ def print_summary(results) -> None:
 
 
 #: Functions that add sub-commands; other modules append theirs via COMMAND_MODULES.
-COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_add_run]
+COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = []
 #: Modules with an ``add_commands(subparsers)`` function, imported when the parser is built.
-COMMAND_MODULES: list[str] = []
+#: experiments.cli_scenarios provides run, compare, validate, list and show.
+COMMAND_MODULES: list[str] = ["experiments.cli_scenarios"]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -97,4 +71,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Run the imported module's main, not this __main__ copy: command modules raise
+    # experiments.cli.UserError, which a second copy of this module would not catch.
+    from experiments.cli import main as _main
+
+    sys.exit(_main())

@@ -180,6 +180,10 @@ class SovereigntyModel(mesa.Model):
         term = self.lever["contract_term"][self.owner]
         self.contract_left = np.floor(rng.random(N) * term).astype(np.int64) + 1
         self.outage_left = np.zeros(N, dtype=np.int64)
+        # language fit of every workflow with every model supplier (1 for compute)
+        self.workflow_index = np.arange(N)
+        self.fit = 1.0 - self.language_need[:, None] * (1.0 - self.language_fit)
+        self.premium = self.lever["ours_premium"][:, None] * self.is_national
         self.stakes_total = np.bincount(self.owner, self.stakes, minlength=S)
         self.high_total = np.bincount(self.owner, self.high_stakes, minlength=S)
         ref_unit = 2.0 * (1.0 + self.u["base_markup"] * 1.2)  # frontier A + cloud A at t=0
@@ -467,14 +471,12 @@ class SovereigntyModel(mesa.Model):
                                               u["switching_cost_max"])
         term = lev["contract_term"][s]
         penalty = c["price_weight"] * cost_to_leave / (self.reference_price[s] * term)
-        claimed = np.minimum(self.q_true[s] + self.hype, 1.0)
-        value = np.where(known, self.estimate[s], claimed) * (
-            1.0 - self.language_need[idx][:, None] * (1.0 - self.language_fit))
-        reliability = np.where(known, self.reliability, self.claimed_reliability)
+        perceived = evaluation.perceived(self.known, self.estimate,
+                                         np.minimum(self.q_true + self.hype, 1.0))
+        reliability = np.where(self.known, self.reliability, self.claimed_reliability)
         noise = self.streams["procurement"].gumbel(size=(n, self.n_vendors))
-        utility = procurement.score(value, reliability, high,
-                                    self.price[s] / self.reference_price[s][:, None],
-                                    lev["ours_premium"][s][:, None] * self.is_national,
+        utility = procurement.score(perceived[s] * self.fit[idx], reliability[s], high,
+                                    self.relative_price[s], self.premium[s],
                                     c["procurement_noise"] * noise, c["price_weight"])
         utility = procurement.charge_switching(utility, self.layer_of, current, penalty)
         over = diversification.over_cap(self.shares, lev["diversification_cap"])[s]
@@ -541,6 +543,7 @@ class SovereigntyModel(mesa.Model):
             cost = np.where(self.is_model, cost, cost * self.chip_shortage_factor)
         self.effective_unit_cost = cost
         self.price = self.volume[:, None] * cost * (1.0 + self.markup)
+        self.relative_price = self.price / self.reference_price[:, None]
         self.switching_ratio_by_layer = ratio
 
     # -- accounting and incidents (M9)
@@ -569,12 +572,9 @@ class SovereigntyModel(mesa.Model):
         self.service_spend = np.bincount(owner, price * served, minlength=S)
         self.unit_spend = np.bincount(owner, unit * served, minlength=S)
         self.served_count = np.bincount(owner, served, minlength=S)
-        value = self.stakes * self.q_true[owner, mv] * self.fit_of(mv) * served * ~self.incident
+        fit = self.fit[self.workflow_index, mv]
+        value = self.stakes * self.q_true[owner, mv] * fit * served * ~self.incident
         self.public_value = np.bincount(owner, value, minlength=S) / self.stakes_total
-
-    def fit_of(self, vendors: np.ndarray) -> np.ndarray:
-        """Language fit of each workflow with the given model suppliers."""
-        return 1.0 - self.language_need * (1.0 - self.language_fit[vendors])
 
     # ---------------------------------------------------------------- metrics
     def _record(self) -> None:

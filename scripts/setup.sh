@@ -8,16 +8,20 @@ extra=""
 [ "${1:-}" = "--test" ] && extra="[test]"
 
 find_python() {
-  for candidate in python3.13 python3.12; do
-    command -v "$candidate" >/dev/null 2>&1 && { echo "$candidate"; return; }
+  # `python` honours .python-version under pyenv; then any python3.x >= 3.12 that runs.
+  local candidate v
+  for candidate in python python3 python3.13 python3.12; do
+    if "$candidate" -c 'import sys; assert sys.version_info >= (3, 12)' >/dev/null 2>&1; then
+      echo "$candidate"; return
+    fi
   done
   if command -v pyenv >/dev/null 2>&1; then
     for v in $(pyenv versions --bare | grep -E '^3\.1[2-9]' | sort -rV); do
       echo "$(pyenv root)/versions/$v/bin/python"; return
     done
   fi
-  python3 -c 'import sys; assert sys.version_info >= (3, 12)' 2>/dev/null && { echo python3; return; }
-  echo "sovsim needs Python >= 3.12 (Mesa 3.4+); install it or pyenv 3.12" >&2; exit 2
+  echo "sovsim needs Python >= 3.12 (Mesa 3.4+); install it or pyenv 3.12" >&2
+  exit 2
 }
 
 if [ ! -x .venv/bin/python ]; then

@@ -1,0 +1,883 @@
+"""Scenario files: YAML in, a validated :class:`~model.spec.ScenarioSpec` out, and back.
+
+A scenario file is the one format facilitators, researchers, students, the UI and the sweeps
+share, so the loader treats every file as untrusted input:
+
+* **safe loading only** - a :class:`yaml.SafeLoader` subclass (no tags that build Python
+  objects), duplicate keys rejected, and hard caps on file size, nesting depth, aliases and
+  the number of nodes an alias graph expands to (so an "alias bomb" fails fast);
+* **one-line errors** - every problem is a :class:`ScenarioError` whose text names the file,
+  the field path, the bad value and what is allowed;
+* **validation generated from the declarations** in :mod:`model.parameters` and
+  :mod:`model.events`: a lever, uncertainty or event kind added there is accepted here, and
+  appears in :func:`scenario_schema`, without touching this module.
+
+Format (see ``docs/scenarios.md``)::
+
+    name: possession
+    description: National models where affordable ...
+    extends: baseline            # a shipped name or a path relative to this file
+    region: asean                # or {states: [{iso3, name, population, gdp_usd, ...}]}
+    policies:
+      all: {national_model: true, ours_premium: 0.2}
+      SGP: {domestic_compute_share: 0.1}
+    regional_body: {pooled_evaluation: true, members: all}
+    uncertainties: {restriction_rate: 0.02}
+    events:
+      - {step: 12, kind: export_control, targets: [VNM, MYS], params: {bloc: A}}
+    horizon: 40
+    seed: 1
+
+``extends`` loads the parent (itself a valid scenario), then deep-merges this file over it:
+mappings merge key by key, anything else (lists such as ``events``, scalars) replaces the
+parent's value, and ``null`` removes an inherited value (back to the default). ``name`` and
+``description`` are never inherited.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import yaml
+
+from .events import BLOCS, EVENT_KINDS, LAYERS, Event, EventParam
+from .parameters import PARAMETERS, REGION_LEVERS, STATE_LEVERS, UNCERTAINTIES, Parameter
+from .parameters import suggest as _suggest
+from .region import StateData, asean_states
+from .spec import MAX_HORIZON, VENDOR_KEYS, ScenarioSpec, SpecError
+
+__all__ = ["ScenarioError", "ShippedScenario", "load_scenario", "loads_scenario",
+           "dump_scenario", "shipped_scenarios", "scenario_schema", "MAX_BYTES"]
+
+# Limits. Real scenario files are a few KB; these bound time and memory on hostile input.
+MAX_BYTES = 256 * 1024  # file size
+MAX_DEPTH = 12  # nesting of YAML collections (a valid scenario needs 6)
+MAX_ALIASES = 100  # *alias references
+MAX_NODES = 20_000  # nodes after expanding aliases (what validation would have to walk)
+MAX_EXTENDS = 8  # length of an extends chain
+MAX_EVENTS = 1000
+MAX_STATES = 100
+MAX_NAME = 100
+MAX_DESCRIPTION = 4000
+
+TOP_KEYS = ("name", "description", "extends", "region", "policies", "regional_body",
+            "uncertainties", "events", "horizon", "seed")
+EVENT_KEYS = ("step", "kind", "targets", "params")
+MEMBERS_KEY = "members"  # regional_body.members: sugar for per-state `member` overrides
+
+
+class _Missing:
+    def __repr__(self) -> str:
+        return "<missing>"
+
+
+_NO_VALUE = _Missing()
+
+
+def _show(value: object, limit: int = 60) -> str:
+    """A short, one-line rendering of a bad value, YAML-flavoured."""
+    if value is True or value is False:
+        text = "true" if value else "false"
+    elif value is None:
+        text = "null"
+    elif isinstance(value, dict):
+        text = "a mapping" if value else "an empty mapping"
+    elif isinstance(value, list):
+        text = "a list" if value else "an empty list"
+    elif isinstance(value, _Literal):
+        text = str(value)
+    else:
+        text = repr(value)
+    text = text.replace("\n", "\\n").replace("\r", "\\r")
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+class _Literal(str):
+    """A value already rendered for a message (shown without quotes)."""
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+class ScenarioError(ValueError):
+    """An invalid scenario file. ``str(e)`` is one line:
+    ``"<file>: <field.path>: <problem> (got <value>); allowed: <...>"``.
+
+    Attributes: ``file`` (as given or shipped name), ``field`` (dotted path, ``events[2].step``;
+    a line/column position for YAML syntax problems), ``problem``, ``value`` (the bad value,
+    or a description of it) and ``allowed``.
+    """
+
+    def __init__(self, file: str, field: str, problem: str, value: object = _NO_VALUE,
+                 allowed: str = ""):
+        self.file = str(file)
+        self.field = field or "(top level)"
+        self.problem = _one_line(problem)
+        self.value = None if value is _NO_VALUE else value
+        self.allowed = _one_line(allowed)
+        text = f"{self.file}: {self.field}: {self.problem}"
+        if value is not _NO_VALUE:
+            text += f" (got {_show(value)})"
+        if self.allowed:
+            text += f"; allowed: {self.allowed}"
+        super().__init__(text.replace("\n", "\\n").replace("\r", "\\r"))
+
+
+class ShippedScenario(NamedTuple):
+    name: str
+    path: Path
+    description: str
+
+
+# --------------------------------------------------------------------------------------------
+# Safe, bounded YAML parsing
+# --------------------------------------------------------------------------------------------
+
+class _TooMuch(Exception):
+    """Raised from inside the YAML composer when a limit is exceeded."""
+
+    def __init__(self, problem: str, mark, value: object, allowed: str):
+        super().__init__(problem)
+        self.problem, self.mark, self.value, self.allowed = problem, mark, value, allowed
+
+
+class _BoundedSafeLoader(yaml.SafeLoader):
+    """SafeLoader that counts depth and aliases while composing, before any recursion or
+    construction can run away (the composer is recursive; deep input would otherwise hit
+    Python's recursion limit)."""
+
+    def __init__(self, stream: str):
+        super().__init__(stream)
+        self._depth = 0
+        self._aliases = 0
+
+    def compose_node(self, parent, index):  # noqa: D401 - PyYAML hook
+        if self.check_event(yaml.AliasEvent):
+            self._aliases += 1
+            if self._aliases > MAX_ALIASES:
+                raise _TooMuch("too many aliases (possible alias bomb)",
+                               self.peek_event().start_mark, _Literal(f"{self._aliases}+"),
+                               f"at most {MAX_ALIASES} aliases")
+            return super().compose_node(parent, index)
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise _TooMuch("nesting too deep", self.peek_event().start_mark,
+                               _Literal(f"{self._depth}+ levels"),
+                               f"at most {MAX_DEPTH} levels of lists and mappings")
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+def _position(mark) -> str:
+    return f"line {mark.line + 1}, column {mark.column + 1}" if mark is not None else "(file)"
+
+
+def _check_tree(node: yaml.Node, file: str) -> None:
+    """Reject duplicate keys (with their field path) and alias graphs that expand too far."""
+    visits = 0
+    # Iterative walk: a path-tracking recursion is what an alias bomb would exploit.
+    stack: list[tuple[yaml.Node, str]] = [(node, "")]
+    while stack:
+        current, path = stack.pop()
+        visits += 1
+        if visits > MAX_NODES:
+            raise ScenarioError(file, path or "(top level)",
+                                "document expands to too many values (alias bomb?)",
+                                _Literal(f"more than {MAX_NODES}"),
+                                f"at most {MAX_NODES} values after expanding aliases")
+        if isinstance(current, yaml.MappingNode):
+            seen: dict[str, Any] = {}
+            for key_node, value_node in current.value:
+                if key_node.tag == _MERGE_TAG:
+                    stack.append((value_node, path))
+                    continue
+                key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+                child = f"{path}.{key}" if path else str(key)
+                if key is not None:
+                    if key in seen:
+                        raise ScenarioError(
+                            file, child, f"duplicate key (first at line "
+                            f"{seen[key].line + 1}, again at line "
+                            f"{key_node.start_mark.line + 1})", key, "each key once per mapping")
+                    seen[key] = key_node.start_mark
+                stack.append((value_node, child))
+        elif isinstance(current, yaml.SequenceNode):
+            for i, item in enumerate(current.value):
+                stack.append((item, f"{path}[{i}]"))
+
+
+def _parse(data: bytes | str, file: str) -> Any:
+    """Bytes or text -> plain Python data, within the limits; ScenarioError otherwise."""
+    if isinstance(data, bytes):
+        if len(data) > MAX_BYTES:
+            raise ScenarioError(file, "(file)", "file too large", _Literal(f"{len(data)}+ bytes"),
+                                f"at most {MAX_BYTES} bytes")
+        if b"\x00" in data:
+            where = data.index(b"\x00")
+            raise ScenarioError(file, "(file)", "binary file (contains NUL bytes)",
+                                _Literal(f"byte {where} is NUL"),
+                                "a UTF-8 YAML text file")
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            bad = data[exc.start:exc.start + 4]
+            raise ScenarioError(file, "(file)", f"not UTF-8 text (bad byte at offset "
+                                f"{exc.start})", bad, "a UTF-8 YAML text file") from None
+    else:
+        text = data
+        if len(text) > MAX_BYTES:
+            raise ScenarioError(file, "(file)", "file too large",
+                                _Literal(f"{len(text)}+ characters"), f"at most {MAX_BYTES} bytes")
+        if "\x00" in text:
+            raise ScenarioError(file, "(file)", "binary file (contains NUL characters)",
+                                _Literal("NUL"), "a UTF-8 YAML text file")
+    if not text.strip():
+        raise ScenarioError(file, "(file)", "empty scenario file", _Literal("nothing"),
+                            "a YAML mapping of scenario fields (" + ", ".join(TOP_KEYS) + ")")
+    loader = _BoundedSafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise ScenarioError(file, "(file)", "empty scenario file (only comments)",
+                                _Literal("nothing"), "a YAML mapping of scenario fields ("
+                                + ", ".join(TOP_KEYS) + ")")
+        _check_tree(node, file)
+        return loader.construct_document(node)
+    except ScenarioError:
+        raise
+    except _TooMuch as exc:
+        raise ScenarioError(file, _position(exc.mark), exc.problem, exc.value,
+                            exc.allowed) from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "malformed YAML"
+        if "constructor for the tag" in problem:
+            tag = problem.split("tag", 1)[1].strip()
+            raise ScenarioError(file, _position(mark), "tag not allowed in a scenario file",
+                                _Literal(tag), "plain YAML (no !tags)") from None
+        context = f" {exc.context}" if exc.context and exc.problem else ""
+        raise ScenarioError(file, _position(mark), f"malformed YAML: {problem}{context}",
+                            _Literal(_snippet(text, mark)), "valid YAML") from None
+    except yaml.YAMLError as exc:  # e.g. ReaderError: a control character in the text
+        raise ScenarioError(file, "(file)", f"malformed YAML: {_one_line(str(exc))[:120]}",
+                            _Literal("unreadable text"), "valid YAML text") from None
+    except (ValueError, OverflowError) as exc:  # e.g. an integer with 10,000 digits
+        raise ScenarioError(file, "(file)", f"unreadable value: {_one_line(str(exc))[:100]}",
+                            _Literal("a value PyYAML cannot convert"),
+                            "ordinary numbers, text, true/false") from None
+    except RecursionError:  # belt and braces: MAX_DEPTH should make this unreachable
+        raise ScenarioError(file, "(file)", "nesting too deep", _Literal("deep nesting"),
+                            f"at most {MAX_DEPTH} levels") from None
+    finally:
+        loader.dispose()
+
+
+def _snippet(text: str, mark) -> str:
+    if mark is None:
+        return "?"
+    lines = text.splitlines()
+    line = lines[mark.line] if mark.line < len(lines) else ""
+    return repr(line.strip()[:40])
+
+
+# --------------------------------------------------------------------------------------------
+# Validation: raw data -> ScenarioSpec
+# --------------------------------------------------------------------------------------------
+
+def _did_you_mean(key: object, choices) -> str:
+    choices = list(choices)
+    if isinstance(key, str):
+        for c in choices:
+            if c.lower() == key.lower() and c != key:
+                return f" (did you mean '{c}'?)"
+        return _suggest(key, choices)
+    return ""
+
+
+def _check_keys(data: dict, allowed, file: str, path: str, what: str = "key") -> None:
+    allowed = list(allowed)
+    for key in data:
+        where = f"{path}.{key}" if path else str(key)
+        if not isinstance(key, str):
+            raise ScenarioError(file, where, f"{what} must be text", key, ", ".join(allowed))
+        if key not in allowed:
+            raise ScenarioError(file, where, f"unknown {what}{_did_you_mean(key, allowed)}",
+                                key, ", ".join(allowed))
+
+
+def _mapping(value: object, file: str, path: str, allowed: str) -> dict:
+    if not isinstance(value, dict):
+        raise ScenarioError(file, path, "expected a mapping", value, allowed)
+    return value
+
+
+def _whole(value: object, low: int, high: int, file: str, path: str, what: str) -> int:
+    ok_type = isinstance(value, int) and not isinstance(value, bool)
+    if not ok_type:
+        raise ScenarioError(file, path, "expected a whole number", value,
+                            f"{what} from {low} to {high}")
+    if not low <= value <= high:
+        raise ScenarioError(file, path, "out of range", value, f"{what} from {low} to {high}")
+    return value
+
+
+def _text(value: object, file: str, path: str, limit: int, what: str) -> str:
+    if not isinstance(value, str):
+        raise ScenarioError(file, path, "expected text", value, what)
+    if len(value) > limit:
+        raise ScenarioError(file, path, "text too long", _Literal(f"{len(value)} characters"),
+                            f"{what}, at most {limit} characters")
+    return value
+
+
+def _param(p: Parameter, value: object, file: str, path: str) -> float | int | bool:
+    try:
+        return p.check(value)
+    except ValueError:
+        pass
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if p.type == "bool":
+        problem = "expected true or false"
+    elif not number or (isinstance(value, float) and math.isnan(value)):
+        problem = "expected a number"
+    elif p.type == "int" and not float(value).is_integer():
+        problem = "expected a whole number"
+    else:
+        problem = "out of range"
+    raise ScenarioError(file, path, problem, value, p.allowed())
+
+
+def _params(data: object, declared: tuple[Parameter, ...], file: str, path: str,
+            what: str) -> dict[str, Any]:
+    names = {p.name: p for p in declared}
+    data = _mapping(data, file, path, f"a mapping of {what}: " + ", ".join(names))
+    out = {}
+    for key, value in data.items():
+        where = f"{path}.{key}"
+        if isinstance(key, str) and key not in names and key in PARAMETERS:
+            home = _home(PARAMETERS[key])
+            raise ScenarioError(file, where, f"{key} is not one of the {what}; "
+                                f"set it under {home}", key, ", ".join(names))
+        _check_keys({key: value}, names, file, path, what="parameter")
+        if value is None:  # null = not set (the default)
+            continue
+        out[key] = _param(names[key], value, file, where)
+    return out
+
+
+def _home(p: Parameter) -> str:
+    if p.kind == "uncertainty":
+        return "uncertainties"
+    return "regional_body" if p.scope == "region" else "policies.all (or policies.<ISO3>)"
+
+
+_STATE_FIELDS: dict[str, tuple[str, float, float, bool]] = {
+    # name: (type, low, high, required) - mirrors StateData's own checks so the message can
+    # name the field path; StateData.__post_init__ remains the authority.
+    "iso3": ("iso3", 0, 0, True),
+    "name": ("text", 0, 0, True),
+    "population": ("number", 0, 1e10, True),
+    "gdp_usd": ("number", 0, 1e15, True),
+    "ai_readiness": ("number", 0, 100, True),
+    "datacenter_mw": ("number", 0, 1e6, False),
+    "national_model": ("text", 0, 0, False),
+    "eval_body": ("text", 0, 0, False),
+}
+
+
+def _iso3_ok(value: object) -> bool:
+    return isinstance(value, str) and len(value) == 3 and value.isascii() and value.isalpha() \
+        and value.isupper()
+
+
+def _states(region: object, file: str) -> tuple[StateData, ...]:
+    allowed = "asean, or a mapping {states: [{iso3, name, population, gdp_usd, ai_readiness}]}"
+    if region is None or region == "asean":
+        return asean_states()
+    if isinstance(region, str):
+        raise ScenarioError(file, "region", f"unknown region{_did_you_mean(region, ['asean'])}",
+                            region, allowed)
+    region = _mapping(region, file, "region", allowed)
+    _check_keys(region, ["states"], file, "region")
+    rows = region.get("states")
+    if not isinstance(rows, list) or not rows:
+        raise ScenarioError(file, "region.states", "expected a non-empty list of states",
+                            _NO_VALUE if "states" not in region else rows,
+                            f"1 to {MAX_STATES} mappings with "
+                            + ", ".join(_STATE_FIELDS))
+    if len(rows) > MAX_STATES:
+        raise ScenarioError(file, "region.states", "too many states",
+                            _Literal(f"{len(rows)} states"), f"at most {MAX_STATES}")
+    states, seen = [], {}
+    for i, row in enumerate(rows):
+        path = f"region.states[{i}]"
+        row = _mapping(row, file, path, "a mapping with " + ", ".join(_STATE_FIELDS))
+        _check_keys(row, _STATE_FIELDS, file, path, what="state field")
+        values = {}
+        for name, (kind, low, high, required) in _STATE_FIELDS.items():
+            where = f"{path}.{name}"
+            if row.get(name) is None:
+                if required:
+                    raise ScenarioError(file, where, "missing required field",
+                                        _Literal("nothing"), _state_field_allowed(name))
+                continue
+            value = row[name]
+            if kind == "iso3":
+                if not _iso3_ok(value):
+                    raise ScenarioError(file, where, "not an ISO3 code", value,
+                                        _state_field_allowed(name))
+                if value in seen:
+                    raise ScenarioError(file, where, f"duplicate state (also "
+                                        f"region.states[{seen[value]}])", value,
+                                        "each ISO3 code once")
+                seen[value] = i
+            elif kind == "text":
+                value = _text(value, file, where, 200, _state_field_allowed(name))
+            else:
+                number = isinstance(value, (int, float)) and not isinstance(value, bool)
+                if not number or not math.isfinite(value):
+                    raise ScenarioError(file, where, "expected a number", value,
+                                        _state_field_allowed(name))
+                if not low <= value <= high or (name == "gdp_usd" and value <= 0):
+                    raise ScenarioError(file, where, "out of range", value,
+                                        _state_field_allowed(name))
+                value = float(value)
+            values[name] = value
+        try:
+            states.append(StateData(**values))
+        except ValueError as exc:  # pragma: no cover - mirrored checks above come first
+            raise ScenarioError(file, path, str(exc), row) from None
+    return tuple(states)
+
+
+def _state_field_allowed(name: str) -> str:
+    kind, low, high, _ = _STATE_FIELDS[name]
+    if kind == "iso3":
+        return "three capital letters (ISO 3166-1 alpha-3, e.g. IDN)"
+    if kind == "text":
+        return "text"
+    if name == "gdp_usd":
+        return f"a number above 0, at most {high:g} (US$)"
+    return f"a number from {low:g} to {high:g}"
+
+
+def _iso3_list(value: object, codes: tuple[str, ...], file: str, path: str) -> tuple[str, ...]:
+    allowed = "all, or a list of ISO3 codes of this region: " + ", ".join(codes)
+    if value == "all":
+        return ("all",)
+    if not isinstance(value, list) or not value:
+        raise ScenarioError(file, path, "expected 'all' or a non-empty list of ISO3 codes",
+                            value, allowed)
+    out: list[str] = []
+    for i, code in enumerate(value):
+        if code not in codes:
+            raise ScenarioError(file, f"{path}[{i}]", f"unknown state"
+                                f"{_did_you_mean(code, codes)}", code, allowed)
+        if code in out:
+            raise ScenarioError(file, f"{path}[{i}]", "state listed twice", code,
+                                "each ISO3 code once")
+        out.append(code)
+    return tuple(out)
+
+
+def _event_param(p: EventParam, kind: str, value: object, file: str, path: str) -> Any:
+    choices = {"bloc": BLOCS, "layer": LAYERS, "vendor": VENDOR_KEYS}.get(p.type)
+    if choices is not None:
+        ok = list(choices) + ([""] if (p.type == "vendor" and kind == "price_shock") else [])
+        if value not in ok or not isinstance(value, str):
+            what = {"bloc": "bloc", "layer": "layer", "vendor": "supplier"}[p.type]
+            shown = ", ".join(repr(c) if c == "" else c for c in ok)
+            raise ScenarioError(file, path, f"unknown {what}"
+                                f"{_did_you_mean(value, choices)}", value, shown)
+        return value
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    kind_text = "a whole number" if p.type == "int" else "a number"
+    allowed = f"{kind_text} from {p.low:g} to {p.high:g} ({p.description})"
+    if not number or (isinstance(value, float) and not math.isfinite(value)):
+        raise ScenarioError(file, path, f"expected {kind_text}", value, allowed)
+    if p.type == "int" and not float(value).is_integer():
+        raise ScenarioError(file, path, "expected a whole number", value, allowed)
+    if not p.low <= value <= p.high:
+        raise ScenarioError(file, path, "out of range", value, allowed)
+    return int(value) if p.type == "int" else float(value)
+
+
+def _events(data: object, codes: tuple[str, ...], horizon: int, file: str) -> tuple[Event, ...]:
+    allowed_item = "a mapping {step, kind, targets, params}"
+    if not isinstance(data, list):
+        raise ScenarioError(file, "events", "expected a list of events", data,
+                            f"a list of {allowed_item}")
+    if len(data) > MAX_EVENTS:
+        raise ScenarioError(file, "events", "too many events", _Literal(f"{len(data)} events"),
+                            f"at most {MAX_EVENTS}")
+    events = []
+    for i, item in enumerate(data):
+        path = f"events[{i}]"
+        item = _mapping(item, file, path, allowed_item)
+        _check_keys(item, EVENT_KEYS, file, path, what="event field")
+        if item.get("kind") is None:
+            raise ScenarioError(file, f"{path}.kind", "missing event kind", _Literal("nothing"),
+                                ", ".join(EVENT_KINDS))
+        kind = item["kind"]
+        if not isinstance(kind, str) or kind not in EVENT_KINDS:
+            raise ScenarioError(file, f"{path}.kind", f"unknown event kind"
+                                f"{_did_you_mean(kind, EVENT_KINDS)}", kind,
+                                ", ".join(EVENT_KINDS))
+        if item.get("step") is None:
+            raise ScenarioError(file, f"{path}.step", "missing step", _Literal("nothing"),
+                                f"a whole number from 1 to the horizon ({horizon})")
+        step = item["step"]
+        if isinstance(step, int) and not isinstance(step, bool) and step > horizon:
+            raise ScenarioError(file, f"{path}.step", f"event after the end of the run "
+                                f"(horizon {horizon})", step,
+                                f"a step from 1 to {horizon}, or raise the horizon")
+        step = _whole(step, 1, horizon, file, f"{path}.step", "a step (quarter)")
+        targets = _iso3_list(item.get("targets", "all"), codes, file, f"{path}.targets")
+        declared = {p.name: p for p in EVENT_KINDS[kind].params}
+        raw = item.get("params") or {}
+        raw = _mapping(raw, file, f"{path}.params",
+                       f"a mapping of {kind} parameters: " + (", ".join(declared) or "none"))
+        params = {}
+        for key, value in raw.items():
+            where = f"{path}.params.{key}"
+            if not declared:
+                raise ScenarioError(file, where, f"{kind} takes no parameters", key, "none")
+            _check_keys({key: value}, declared, file, f"{path}.params",
+                        what=f"parameter for {kind}")
+            if value is None:
+                continue
+            params[key] = _event_param(declared[key], kind, value, file, where)
+        events.append(Event(step=step, kind=kind, targets=targets, params=params))
+    return tuple(events)
+
+
+def _members(value: object, codes: tuple[str, ...], policies: dict, overrides: dict,
+             file: str) -> None:
+    """Apply ``regional_body.members`` as per-state ``member`` overrides (in place)."""
+    members = _iso3_list(value, codes, file, f"regional_body.{MEMBERS_KEY}")
+    base = policies.get("member", PARAMETERS["member"].default)
+    for code in codes:
+        wanted = members == ("all",) or code in members
+        given = overrides.get(code, {}).get("member")
+        if given is not None and given != wanted:
+            raise ScenarioError(file, f"policies.{code}.member",
+                                f"contradicts regional_body.{MEMBERS_KEY}", given,
+                                f"{str(wanted).lower()} (or drop one of the two settings)")
+        if wanted != base:
+            overrides.setdefault(code, {})["member"] = wanted
+
+
+def _build(data: dict, file: str, default_name: str) -> ScenarioSpec:
+    """Validate merged raw data (no ``extends`` left) and make the spec."""
+    _check_keys(data, TOP_KEYS, file, "")
+    get = {k: v for k, v in data.items() if v is not None}
+    name = _text(get.get("name", default_name), file, "name", MAX_NAME, "text")
+    if not name.strip():
+        raise ScenarioError(file, "name", "empty name", name, "non-empty text")
+    description = _text(get.get("description", ""), file, "description", MAX_DESCRIPTION,
+                        "plain-language text")
+    horizon = _whole(get.get("horizon", 40), 1, MAX_HORIZON, file, "horizon",
+                     "a whole number of quarters")
+    seed = _whole(get.get("seed", 1), 0, 2**63 - 1, file, "seed", "a whole number")
+    states = _states(get.get("region"), file)
+    codes = tuple(s.iso3 for s in states)
+
+    allowed_policy_keys = ["all", *codes]
+    raw_policies = _mapping(get.get("policies", {}), file, "policies",
+                            "a mapping with 'all' and/or ISO3 codes (" + ", ".join(codes) + ")")
+    policies: dict[str, Any] = {}
+    overrides: dict[str, dict[str, Any]] = {}
+    for key, value in raw_policies.items():
+        if key != "all" and key not in codes:
+            raise ScenarioError(file, f"policies.{key}", "unknown state"
+                                f"{_did_you_mean(key, allowed_policy_keys)}", key,
+                                "all, or an ISO3 code of this region: " + ", ".join(codes))
+        if value is None:
+            continue
+        values = _params(value, STATE_LEVERS, file, f"policies.{key}", "state levers")
+        if key == "all":
+            policies = values
+        elif values:
+            overrides[key] = values
+
+    raw_body = _mapping(get.get("regional_body", {}), file, "regional_body",
+                        "a mapping of " + ", ".join([p.name for p in REGION_LEVERS]
+                                                     + [MEMBERS_KEY]))
+    members = raw_body.get(MEMBERS_KEY)
+    body_levers = {k: v for k, v in raw_body.items() if k != MEMBERS_KEY}
+    regional_body = _params(body_levers, REGION_LEVERS, file, "regional_body",
+                            "regional body levers")
+    if members is not None:
+        _members(members, codes, policies, overrides, file)
+
+    uncertainties = _params(get.get("uncertainties", {}), UNCERTAINTIES, file, "uncertainties",
+                            "uncertainties")
+    events = _events(get.get("events", []), codes, horizon, file)
+    try:
+        return ScenarioSpec(name=name, description=description, states=states,
+                            policies=policies, overrides=overrides,
+                            regional_body=regional_body, uncertainties=uncertainties,
+                            events=events, horizon=horizon, seed=seed)
+    except SpecError as exc:  # the spec's own checks are the last line of defence
+        raise ScenarioError(file, exc.path, exc.message) from None
+
+
+# --------------------------------------------------------------------------------------------
+# Inheritance and sources
+# --------------------------------------------------------------------------------------------
+
+def _merge(parent: object, child: object) -> object:
+    """Deep-merge ``child`` over ``parent``: mappings key by key, null deletes, else replace."""
+    if isinstance(parent, dict) and isinstance(child, dict):
+        out = dict(parent)
+        for key, value in child.items():
+            if value is None:
+                out.pop(key, None)
+            elif key in out:
+                out[key] = _merge(out[key], value)
+            else:
+                out[key] = _merge({}, value) if isinstance(value, dict) else value
+        return out
+    if isinstance(child, dict):
+        return _merge({}, child)
+    return child
+
+
+def _shipped_dirs() -> list[Path]:
+    here = Path(__file__).resolve().parent
+    # The repository's scenarios/ in a checkout; model/shipped_scenarios in a wheel
+    # (pyproject's hatch force-include copies scenarios/ there).
+    return [here.parent / "scenarios", here / "shipped_scenarios"]
+
+
+def _shipped_paths() -> dict[str, Path]:
+    found: dict[str, Path] = {}
+    for folder in _shipped_dirs():
+        if folder.is_dir():
+            for path in sorted(folder.glob("*.yaml")):
+                found.setdefault(path.stem, path)
+    return dict(sorted(found.items()))
+
+
+def shipped_scenarios() -> dict[str, ShippedScenario]:
+    """The scenarios shipped with sovsim, by name (sorted), with their descriptions."""
+    out = {}
+    for name, path in _shipped_paths().items():
+        try:
+            raw = _parse(_read(path, str(path)), str(path))
+            description = raw.get("description", "") if isinstance(raw, dict) else ""
+        except ScenarioError:
+            description = ""
+        out[name] = ShippedScenario(name, path, description if isinstance(description, str)
+                                    else "")
+    return out
+
+
+def _read(path: Path, file: str) -> bytes:
+    try:
+        if not path.is_file():
+            what = "a directory" if path.is_dir() else "not a regular file"
+            raise ScenarioError(file, "(file)", f"cannot read scenario: {what}",
+                                _Literal(str(path)), "a .yaml file")
+        with path.open("rb") as handle:
+            return handle.read(MAX_BYTES + 1)  # never read a huge file whole
+    except OSError as exc:
+        raise ScenarioError(file, "(file)", f"cannot read scenario: {exc.strerror or exc}",
+                            _Literal(str(path)), "a readable .yaml file") from None
+
+
+def _looks_like_path(text: str) -> bool:
+    return "/" in text or "\\" in text or text.endswith((".yaml", ".yml")) or text.startswith(".")
+
+
+def _locate(source: str | Path, base: Path | None, file: str, field: str) -> tuple[Path, str]:
+    """Resolve a scenario reference to (path, label for messages)."""
+    shipped = _shipped_paths()
+    if isinstance(source, Path) or _looks_like_path(str(source)):
+        path = Path(source)
+        if base is not None and not path.is_absolute():
+            path = base / path
+        if not path.exists():
+            hint = _did_you_mean(Path(source).stem, shipped)
+            raise ScenarioError(file, field, f"scenario file not found{hint}",
+                                str(source), "a path to a .yaml file, or a shipped scenario: "
+                                + ", ".join(shipped))
+        return path, str(source) if base is None else str(path)
+    name = str(source)
+    if name in shipped:
+        return shipped[name], name
+    if base is None and Path(name).is_file():
+        return Path(name), name
+    raise ScenarioError(file, field, f"unknown scenario{_did_you_mean(name, shipped)}", name,
+                        "a path to a .yaml file, or a shipped scenario: " + ", ".join(shipped))
+
+
+def _resolve(raw: object, file: str, base: Path | None, chain: tuple[str, ...],
+             allow_paths: bool) -> dict:
+    """Raw data of one file -> merged raw data with its ``extends`` chain applied.
+
+    Each parent is first built into a spec on its own, so an error inside a parent names the
+    parent's file."""
+    if not isinstance(raw, dict):
+        raise ScenarioError(file, "(top level)", "expected a mapping of scenario fields", raw,
+                            ", ".join(TOP_KEYS))
+    _check_keys(raw, TOP_KEYS, file, "")
+    parent_ref = raw.get("extends")
+    own = {k: v for k, v in raw.items() if k != "extends"}
+    if parent_ref is None:
+        return _merge({}, own)
+    if not isinstance(parent_ref, str) or not parent_ref.strip():
+        raise ScenarioError(file, "extends", "expected a scenario name or path", parent_ref,
+                            "a shipped scenario name or a path relative to this file")
+    if not allow_paths and _looks_like_path(parent_ref):
+        raise ScenarioError(file, "extends", "uploaded scenarios can only extend shipped "
+                            "scenarios", parent_ref, ", ".join(_shipped_paths()))
+    path, label = _locate(parent_ref, base, file, "extends")
+    key = str(path.resolve())
+    if key in chain:
+        loop = " -> ".join([Path(c).name for c in chain[chain.index(key):]] + [path.name])
+        raise ScenarioError(file, "extends", "extends cycle", _Literal(loop),
+                            "a chain of parents that ends in a scenario without extends")
+    if len(chain) >= MAX_EXTENDS:
+        raise ScenarioError(file, "extends", "extends chain too long",
+                            _Literal(f"{len(chain) + 1} levels"), f"at most {MAX_EXTENDS}")
+    parent_raw = _parse(_read(path, label), label)
+    parent = _resolve(parent_raw, label, path.parent, (*chain, key), allow_paths=True)
+    _build(parent, label, path.stem)  # the parent must be valid on its own
+    parent = {k: v for k, v in parent.items() if k not in ("name", "description")}
+    return _merge(parent, own)  # type: ignore[return-value]
+
+
+def load_scenario(source: str | Path) -> ScenarioSpec:
+    """Load a scenario from a YAML file path, or a shipped scenario by name ("baseline").
+
+    Raises :class:`ScenarioError` (one line: file, field, bad value, what is allowed)."""
+    path, label = _locate(source, None, str(source), "(file)")
+    chain = (str(path.resolve()),)
+    raw = _parse(_read(path, label), label)
+    merged = _resolve(raw, label, path.parent, chain, allow_paths=True)
+    return _build(merged, label, path.stem)
+
+
+def loads_scenario(text: str | bytes, filename: str = "<upload>") -> ScenarioSpec:
+    """Load a scenario from text or bytes (e.g. a UI upload). ``extends`` may name shipped
+    scenarios only: an upload cannot make the server read arbitrary files."""
+    if isinstance(text, str) and len(text) > MAX_BYTES:
+        text = text[: MAX_BYTES + 1]
+    raw = _parse(text, filename)
+    merged = _resolve(raw, filename, None, (), allow_paths=False)
+    stem = Path(filename).stem.strip("<>") or "upload"
+    return _build(merged, filename, stem)
+
+
+def dump_scenario(spec: ScenarioSpec) -> str:
+    """The fully resolved scenario as YAML; :func:`loads_scenario` gives back an equal spec."""
+    data = spec.to_dict()
+    order = ["name", "description", "region", "policies", "regional_body", "uncertainties",
+             "events", "horizon", "seed"]
+    data = {k: data[k] for k in order if k in data}
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=90,
+                          default_flow_style=False)
+
+
+# --------------------------------------------------------------------------------------------
+# JSON schema, generated from the declarations
+# --------------------------------------------------------------------------------------------
+
+def _param_schema(p: Parameter) -> dict:
+    out: dict[str, Any] = {"title": p.label, "description": f"{p.description} [{p.unit}]",
+                           "default": p.default}
+    if p.type == "bool":
+        out["type"] = "boolean"
+    else:
+        out.update(type="integer" if p.type == "int" else "number", minimum=p.low,
+                   maximum=p.high)
+    return out
+
+
+def _params_schema(declared, extra: dict | None = None) -> dict:
+    props = {p.name: _param_schema(p) for p in declared}
+    props.update(extra or {})
+    return {"type": "object", "additionalProperties": False, "properties": props}
+
+
+def _event_param_schema(p: EventParam, kind: str) -> dict:
+    out: dict[str, Any] = {"description": p.description, "default": p.default}
+    if p.type in ("bloc", "layer", "vendor"):
+        values = list({"bloc": BLOCS, "layer": LAYERS, "vendor": VENDOR_KEYS}[p.type])
+        if p.type == "vendor" and kind == "price_shock":
+            values.append("")
+        out["enum"] = values
+    else:
+        out.update(type="integer" if p.type == "int" else "number", minimum=p.low,
+                   maximum=p.high)
+    return out
+
+
+def scenario_schema() -> dict:
+    """A JSON schema (draft 2020-12) of the scenario format, built from the declarations.
+
+    It describes a single file's shape; cross-field rules (ISO3 codes must be states of the
+    region, event steps within the horizon, ``extends`` resolution) are checked by the
+    loader."""
+    iso3 = {"type": "string", "pattern": "^[A-Z]{3}$"}
+    targets = {"oneOf": [{"const": "all"}, {"type": "array", "items": iso3, "minItems": 1,
+                                           "uniqueItems": True}]}
+    state = {"type": "object", "additionalProperties": False,
+             "required": [k for k, v in _STATE_FIELDS.items() if v[3]], "properties": {}}
+    for name, (kind, low, high, _) in _STATE_FIELDS.items():
+        if kind == "iso3":
+            state["properties"][name] = iso3
+        elif kind == "text":
+            state["properties"][name] = {"type": "string", "maxLength": 200}
+        else:
+            state["properties"][name] = {"type": "number", "minimum": low, "maximum": high}
+    state["properties"]["gdp_usd"]["exclusiveMinimum"] = 0
+    events = []
+    for kind in EVENT_KINDS.values():
+        events.append({
+            "type": "object", "additionalProperties": False, "required": ["step", "kind"],
+            "title": kind.label, "description": kind.description,
+            "properties": {
+                "step": {"type": "integer", "minimum": 1, "maximum": MAX_HORIZON},
+                "kind": {"const": kind.name},
+                "targets": targets,
+                "params": {"type": "object", "additionalProperties": False,
+                           "properties": {p.name: _event_param_schema(p, kind.name)
+                                          for p in kind.params}}}})
+    state_levers = _params_schema(STATE_LEVERS)
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "sovsim scenario",
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "name": {"type": "string", "minLength": 1, "maxLength": MAX_NAME},
+            "description": {"type": "string", "maxLength": MAX_DESCRIPTION},
+            "extends": {"type": "string", "minLength": 1,
+                        "description": "a shipped scenario name or a path relative to the file"},
+            "region": {"oneOf": [
+                {"const": "asean"},
+                {"type": "object", "additionalProperties": False, "required": ["states"],
+                 "properties": {"states": {"type": "array", "minItems": 1,
+                                           "maxItems": MAX_STATES, "items": state}}}]},
+            "policies": {"type": "object", "properties": {"all": state_levers},
+                         "patternProperties": {"^[A-Z]{3}$": state_levers},
+                         "additionalProperties": False},
+            "regional_body": _params_schema(REGION_LEVERS, {MEMBERS_KEY: targets}),
+            "uncertainties": _params_schema(UNCERTAINTIES),
+            "events": {"type": "array", "maxItems": MAX_EVENTS, "items": {"oneOf": events}},
+            "horizon": {"type": "integer", "minimum": 1, "maximum": MAX_HORIZON,
+                        "default": 40},
+            "seed": {"type": "integer", "minimum": 0, "maximum": 2**63 - 1, "default": 1},
+        },
+    }
+
