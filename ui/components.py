@@ -102,6 +102,16 @@ def ScenarioPicker(catalog: Catalog, current: str, on_pick: Callable[[str], None
                 classes=["scenario-description"])
     solara.FileDrop(label="…or drop a scenario YAML file here",
                     on_file=lambda info: on_upload(info["name"], info["data"]), lazy=False)
+    Collapsible("Paste scenario YAML", "paste", lambda: PasteBox(on_upload))
+
+
+@solara.component
+def PasteBox(on_upload: Callable[[str, bytes], None]):
+    text, set_text = solara.use_state("")
+    solara.InputTextArea(label="Scenario YAML", value=text, on_value=set_text, rows=6,
+                         continuous_update=True)
+    solara.Button("Load pasted YAML", on_click=lambda: on_upload("pasted.yaml", text.encode()),
+                  disabled=not text.strip())
 
 
 @solara.component

@@ -66,14 +66,17 @@ def use_session(catalog: Catalog, search: str | None = None) -> Session:
         lambda: run_ensemble(base_spec) if state.ensemble else None,
         [base_spec, state.ensemble])
 
+    lock = solara.use_memo(threading.Lock, [])  # the player thread and clicks both update
+
     def update(change: Callable[[AppState], AppState]) -> None:
-        app.value = change(app.value)
+        with lock:
+            app.value = change(app.value)
 
     def player(cancel: threading.Event) -> None:
         """Advance one quarter per tick while playing."""
         interval = 1.0 / max(state.speed, 0.1)
         while state.playing and not cancel.wait(interval):
-            app.value = st.step_once(app.value)
+            update(st.tick)
             if not app.value.playing:
                 break
 

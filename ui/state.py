@@ -153,6 +153,11 @@ def step_once(state: AppState) -> AppState:
     return replace(state, step=step, playing=state.playing and step < horizon)
 
 
+def tick(state: AppState) -> AppState:
+    """The player's step: advances only while playing (a tick racing a pause is void)."""
+    return step_once(state) if state.playing else state
+
+
 def reset(state: AppState) -> AppState:
     """Back to quarter 0, paused (levers and live events kept)."""
     return replace(state, step=0, playing=False, message="")
