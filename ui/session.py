@@ -17,8 +17,11 @@ from model import ScenarioSpec
 from . import share
 from . import state as st
 from .catalog import Catalog
-from .sim import Ensemble, LiveRun, Trajectory, run_ensemble, run_full
+from .sim import Ensemble, EnsembleCache, LiveRun, Trajectory, run_full
 from .state import AppState
+
+#: Seconds after a session starts before the baseline ensemble is computed in the background.
+WARM_DELAY_S = 2.0
 
 
 @dataclass(frozen=True)
@@ -60,11 +63,19 @@ def use_session(catalog: Catalog, search: str | None = None) -> Session:
     base_spec = solara.use_memo(lambda: baseline_spec(catalog, spec),
                                 [spec.horizon, spec.seed])
     baseline = solara.use_memo(lambda: run_full(base_spec), [base_spec])
-    ensemble = solara.use_memo(lambda: run_ensemble(spec) if state.ensemble else None,
+    ensembles = solara.use_memo(EnsembleCache, [])  # this session's
+    ensemble = solara.use_memo(lambda: ensembles.get(spec) if state.ensemble else None,
                                [spec, state.ensemble])
     baseline_ensemble = solara.use_memo(
-        lambda: run_ensemble(base_spec) if state.ensemble else None,
+        lambda: ensembles.get(base_spec) if state.ensemble else None,
         [base_spec, state.ensemble])
+
+    def warm(cancel: threading.Event) -> None:
+        """Replicate the baseline in the background once the page has loaded."""
+        if not cancel.wait(WARM_DELAY_S):
+            ensembles.get(base_spec)
+
+    solara.use_thread(warm, dependencies=[base_spec], intrusive_cancel=False)
 
     lock = solara.use_memo(threading.Lock, [])  # the player thread and clicks both update
 

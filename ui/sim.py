@@ -7,6 +7,7 @@ session's component state, never at module level).
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Any
@@ -163,3 +164,23 @@ def run_ensemble(spec: ScenarioSpec, n: int = ENSEMBLE_SIZE) -> Ensemble:
     return Ensemble(spec, tuple(range(1, n + 1)), runs[0].iso3,
                     np.stack([r.state_metrics for r in runs]),
                     np.stack([r.region_metrics for r in runs]))
+
+
+class EnsembleCache:
+    """One session's ensembles, by spec (a few kept), so toggling the ensemble view or
+    returning to a setup does not re-run 20 replications; safe to fill from a thread."""
+
+    def __init__(self, size: int = 6, n: int = ENSEMBLE_SIZE) -> None:
+        self.size, self.n = size, n
+        self._items: dict[str, Ensemble] = {}  # by content hash (runs ignore the name)
+        self._lock = threading.Lock()
+
+    def get(self, spec: ScenarioSpec) -> Ensemble:
+        with self._lock:  # one computation at a time; a waiting caller then finds it
+            key = spec.digest()
+            if key not in self._items:
+                if len(self._items) >= self.size:
+                    self._items.pop(next(iter(self._items)))
+                self._items[key] = run_ensemble(spec, self.n)
+            hit = self._items[key]
+            return hit if hit.spec == spec else replace(hit, spec=spec)
