@@ -43,7 +43,7 @@ def print_table(summary: pd.DataFrame, header: str) -> None:
 COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = []
 #: Modules with an ``add_commands(subparsers)`` function, imported when the parser is built.
 #: experiments.cli_scenarios provides run, compare, validate, list and show.
-COMMAND_MODULES: list[str] = ["experiments.cli_scenarios"]
+COMMAND_MODULES: list[str] = ["experiments.cli_scenarios", "experiments.cli_app"]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -150,3 +150,10 @@ def test_chart_svg_has_run_baseline_band_and_provenance() -> None:
 def test_every_lever_has_a_group_shown_in_the_panel() -> None:
     from ui.components import GROUPS
     assert {p.group for p in LEVERS} <= {g for g, _, _ in GROUPS}
+
+
+def test_sovsim_app_is_a_command_with_one_line_errors(capsys) -> None:
+    from experiments.cli import main
+    assert main(["app", "--port", "70000"]) == 2
+    err = capsys.readouterr().err
+    assert err == "sovsim: error: --port 70000: expected 1-65535\n"

@@ -84,7 +84,14 @@ def line_chart(key: str, title: str, lines: Sequence[Line], horizon: int,
                provenance: Mapping[str, object], bands: Sequence[Band] = (),
                y_max: float | None = None, width: int = 380, height: int = 210) -> str:
     """An SVG line chart; ``data-chart`` and ``data-series`` attributes name its parts."""
-    left, right, top, bottom = 46, 10, 24, 44
+    rows, lx = 1, 46.0
+    for ln in lines:  # the legend's wrapping, as drawn below
+        needed = 22 + 5.0 * len(ln.name)
+        if lx > 46 and lx + needed > width:
+            rows, lx = rows + 1, 46.0
+        lx += needed
+    height += 11 * (rows - 1) + 10
+    left, right, top, bottom = 46, 10, 24, 54 + 11 * (rows - 1)
     pw, ph = width - left - right, height - top - bottom
     peak = max([float(np.nanmax(v)) for v in [*(ln.values for ln in lines),
                                                *(b.high for b in bands)] if len(v)] or [1.0])
@@ -110,7 +117,7 @@ def line_chart(key: str, title: str, lines: Sequence[Line], horizon: int,
                    f'{_fmt(top_value * frac)}</text>')
     for q in range(0, horizon + 1, 8 if horizon > 16 else 2):
         out.append(f'<text x="{x(q):.1f}" y="{top + ph + 12}" text-anchor="middle">{q}</text>')
-    out.append(f'<text x="{left + pw / 2}" y="{top + ph + 23}" text-anchor="middle" '
+    out.append(f'<text x="{left + pw - 2}" y="{top + ph + 23}" text-anchor="end" '
                f'fill="#666">quarter</text>')
     for b in bands:
         upper = [f"{x(i):.1f},{y(float(v)):.1f}" for i, v in enumerate(b.high)]
@@ -125,16 +132,18 @@ def line_chart(key: str, title: str, lines: Sequence[Line], horizon: int,
                    f'stroke-width="{1.5 if ln.dashed else 2.2}"{dash} '
                    f'data-series="{escape(ln.name)}"><title>{escape(ln.name)}: {last}'
                    f'</title></polyline>')
-    lx = left
+    lx, ly = left, top + ph + 32
     for ln in lines:
         dash = ' stroke-dasharray="5,4"' if ln.dashed else ""
-        label = escape(ln.name)
-        out.append(f'<line x1="{lx}" x2="{lx + 14}" y1="{height - 12}" y2="{height - 12}" '
+        needed = 22 + 5.0 * len(ln.name)
+        if lx > left and lx + needed > width:
+            lx, ly = left, ly + 11
+        out.append(f'<line x1="{lx}" x2="{lx + 14}" y1="{ly}" y2="{ly}" '
                    f'stroke="{ln.color}" stroke-width="2"{dash}/>'
-                   f'<text x="{lx + 17}" y="{height - 9}">{label}</text>')
-        lx += 22 + 5.2 * len(ln.name)
+                   f'<text x="{lx + 17}" y="{ly + 3}">{escape(ln.name)}</text>')
+        lx += needed
     p = provenance
-    out.append(f'<text x="{width - 4}" y="{height - 1}" text-anchor="end" font-size="8" '
+    out.append(f'<text x="{width - 4}" y="{height - 3}" text-anchor="end" font-size="8" '
                f'fill="#888" data-provenance="1">sovsim {escape(str(p["model_version"]))} · '
                f'scenario {escape(str(p["scenario_hash"]))} · seed {escape(str(p["seed"]))}'
                f'</text></svg>')
