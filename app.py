@@ -13,7 +13,7 @@ import solara
 
 from ui import share
 from ui import state as st
-from ui.catalog import Catalog, default_comparison, shipped_catalog
+from ui.catalog import Catalog, default_comparison, scenario_yaml, shipped_catalog
 from ui.components import (
     CURRENT,
     About,
@@ -63,11 +63,6 @@ def Workshop(catalog: Catalog, search: str | None = None):
             return
         update(lambda a: st.load_scenario(a, filename, base))
 
-    def yaml_text() -> str:
-        p = s.run.provenance
-        return (f"# exported from the sovsim workshop UI: model {p['model_version']}, "
-                f"scenario hash {p['scenario_hash']}, seed {p['seed']}\n" + catalog.dump(spec))
-
     default_a, default_b = default_comparison(catalog, CURRENT)
     compare_a, compare_b = state.compare[0] or default_a, state.compare[1] or default_b
 
@@ -108,8 +103,9 @@ def Workshop(catalog: Catalog, search: str | None = None):
                             if state.setup.live_events:
                                 solara.Button("Remove live events", text=True,
                                               on_click=lambda: update(st.clear_live_events))
-                    SharePanel(share.encode(state, catalog), yaml_text,
-                               lambda: s.run.results_frame().to_csv(index=False),
+                    SharePanel(share.encode(state, catalog),
+                               lambda: scenario_yaml(catalog, spec, s.run.provenance),
+                               s.run.results_csv,
                                state.setup.scenario.removesuffix(".yaml"),
                                dict(s.run.provenance))
         elif state.tab == 1:

@@ -157,3 +157,28 @@ def test_sovsim_app_is_a_command_with_one_line_errors(capsys) -> None:
     assert main(["app", "--port", "70000"]) == 2
     err = capsys.readouterr().err
     assert err == "sovsim: error: --port 70000: expected 1-65535\n"
+
+
+def test_downloads_reproduce_the_run_with_provenance(fresh, catalog, tmp_path) -> None:
+    import io
+
+    import pandas as pd
+
+    from ui.catalog import scenario_yaml
+
+    s = st.inject(replace(st.set_value(fresh, "joint_procurement", True), step=7),
+                  "regional_summit", ("all",))
+    spec = s.setup.spec()
+    traj = LiveRun().advance_to(spec, 40)
+    text = scenario_yaml(catalog, spec, traj.provenance)
+    assert text.startswith(f"# exported from the sovsim workshop UI: model 0.1.0, scenario "
+                           f"hash {spec.digest()}, seed 1\n")
+    path = tmp_path / "s.yaml"
+    path.write_text(text)
+    np.testing.assert_array_equal(run_full(load_scenario(path)).state_metrics,
+                                  traj.state_metrics)
+    frame = pd.read_csv(io.StringIO(traj.results_csv()))
+    assert len(frame) == 41 * 11
+    assert set(frame["scenario_hash"]) == {spec.digest()} and set(frame["seed"]) == {1}
+    expected = run(spec).states
+    np.testing.assert_allclose(frame["control_index"], expected["control_index"])

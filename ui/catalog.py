@@ -34,6 +34,13 @@ class Catalog:
         return tuple(self.descriptions)
 
 
+def scenario_yaml(catalog: Catalog, spec: ScenarioSpec, provenance: Mapping[str, object]) -> str:
+    """The scenario as YAML that ``sovsim run`` accepts, headed by a provenance comment."""
+    p = provenance
+    return (f"# exported from the sovsim workshop UI: model {p['model_version']}, "
+            f"scenario hash {p['scenario_hash']}, seed {p['seed']}\n" + catalog.dump(spec))
+
+
 def default_comparison(catalog: Catalog, current: str) -> tuple[str, str]:
     """Possession against coordinated resilience when both are shipped, else baseline
     against the current setup (``current`` names it)."""

@@ -52,6 +52,10 @@ class Trajectory:
     def final(self, metric: str, focus: str = REGION) -> float:
         return float(self.series(metric, focus)[-1])
 
+    def results_csv(self) -> str:
+        """The tidy per-state table as CSV, provenance in every row."""
+        return self.results_frame().to_csv(index=False)
+
     def results_frame(self) -> pd.DataFrame:
         """Tidy per-state table (``step, iso3``, outcomes) with provenance columns."""
         steps, S, _ = self.state_metrics.shape
