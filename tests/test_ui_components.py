@@ -220,3 +220,18 @@ def test_two_sessions_are_isolated(catalog) -> None:
 def test_share_encode_uses_catalog_name(catalog) -> None:
     s = st.initial_state("possession", catalog.load("possession"))
     assert share.decode(share.encode(s, catalog), catalog).setup.scenario == "possession"
+
+
+def test_twenty_sessions_each_keep_their_own_model(catalog) -> None:
+    sessions = [solara.render(app.Workshop(catalog, None), handle_error=False)[1]
+                for _ in range(20)]
+    for n, rc in enumerate(sessions):
+        lever(rc, "interop_standards").v_model = n / 20
+    button(sessions[0], "Reset").click()
+    for n, rc in enumerate(sessions):
+        assert lever_label(rc, "interop_standards").split(":")[1].split()[0] == f"{n / 20:.4g}"
+        assert quarter(rc) == ("Quarter 0 / 40" if n == 0 else "Quarter 40 / 40")
+    charts = {control_chart(rc) for rc in sessions}
+    assert len(charts) > 10  # different settings, different runs: nothing shared
+    for rc in sessions:
+        rc.close()
