@@ -63,9 +63,27 @@ def TabBar(tab: int, on_tab: Callable[[int], None]):
 def markdown_html(text: str) -> str:
     """Markdown rendered on the server (tables, code), so no extra front-end library is
     needed (Solara's Markdown component loads mermaid from a CDN)."""
+    import re
+
     import markdown
 
-    return markdown.markdown(text, extensions=["tables", "fenced_code", "toc"])
+    lines, previous = [], ""
+    for line in text.splitlines():
+        # python-markdown needs a blank line before a list that follows a paragraph
+        if re.match(r"\s*([-*+]|\d+\.) ", line) and previous.strip() and not re.match(
+                r"\s*([-*+]|\d+\.) ", previous) and not previous.startswith("|"):
+            lines.append("")
+        lines.append(line)
+        previous = line
+    body = markdown.markdown("\n".join(lines), extensions=["tables", "fenced_code", "toc"])
+    return MARKDOWN_CSS + body
+
+
+MARKDOWN_CSS = ("<style>.md-doc table{border-collapse:collapse;margin:6px 0 12px}"
+                ".md-doc td,.md-doc th{border-bottom:1px solid #ddd;padding:3px 8px;"
+                "vertical-align:top;text-align:left}.md-doc p{margin:0 0 .7em}"
+                ".md-doc ul,.md-doc ol{margin:0 0 .7em 1.5em}"
+                ".md-doc h2,.md-doc h3{margin:1em 0 .4em}</style>")
 
 
 @solara.component
@@ -191,7 +209,7 @@ def RunControls(state: AppState, horizon: int, codes: list[str],
         solara.Button("Reset", icon_name="mdi-restore", on_click=lambda: on_change(st.reset))
         solara.Text(f"Quarter {state.step} / {horizon}", classes=["quarter-label"])
         solara.Select(label="Speed (quarters/s)", value=str(int(state.speed)),
-                      values=[str(int(s)) for s in SPEEDS], style="max-width: 150px",
+                      values=[str(int(s)) for s in SPEEDS], style="max-width: 190px",
                       on_value=lambda v: on_change(lambda s: _speed(s, float(v))))
         solara.Switch(label="Ensemble: 20 runs, median and 90% band", value=state.ensemble,
                       on_value=lambda v: on_change(lambda s: _ensemble(s, v)))
@@ -342,7 +360,7 @@ def LiveEvents(codes: list[str], vendor_keys: tuple[str, ...],
         solara.Select(label="Target", value=target, values=["all states", *codes],
                       on_value=set_target, style="max-width: 140px")
         solara.Select(label="Bloc", value=bloc, values=["A", "B"], on_value=set_bloc,
-                      style="max-width: 80px")
+                      style="max-width: 100px")
         choices = [k for k in vendor_keys if k != "national"]
         solara.Select(label="Supplier", value=vendor, values=choices, on_value=set_vendor,
                       style="max-width: 170px")
@@ -432,7 +450,7 @@ def About(path: Path | None = None):
         solara.Error(f"The model description {path} is missing from this installation, so it "
                      "cannot be shown; see docs/ODD.md in the sovsim repository.")
         return
-    solara.HTML(tag="div", classes=["about-model"],
+    solara.HTML(tag="div", classes=["about-model", "md-doc"],
                 unsafe_innerHTML=markdown_html(path.read_text(encoding="utf-8")))
 
 
@@ -459,5 +477,5 @@ def glossary_markdown() -> str:
 
 @solara.component
 def Glossary():
-    solara.HTML(tag="div", classes=["glossary"],
+    solara.HTML(tag="div", classes=["glossary", "md-doc"],
                 unsafe_innerHTML=markdown_html(glossary_markdown()))

@@ -116,3 +116,18 @@ def test_screenshot_saved(app_page: Page, tmp_path: Path) -> None:
     path = tmp_path / "main.png"
     app_page.screenshot(path=str(path), full_page=True)
     assert path.stat().st_size > 50_000
+
+
+def test_play_runs_in_the_browser_and_pause_stops(app_page: Page) -> None:
+    click_button(app_page, "Reset")
+    expect(app_page.locator(".quarter-label")).to_have_text("Quarter 0 / 40")
+    click_button(app_page, "Play")
+    app_page.wait_for_function(
+        "() => parseInt(document.querySelector('.quarter-label').textContent.split(' ')[1]) >= 3",
+        timeout=10_000)
+    click_button(app_page, "Pause")
+    app_page.wait_for_timeout(300)
+    stopped = app_page.locator(".quarter-label").text_content()
+    app_page.wait_for_timeout(1_200)
+    assert app_page.locator(".quarter-label").text_content() == stopped
+    assert stopped != "Quarter 40 / 40"
