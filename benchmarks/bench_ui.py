@@ -5,7 +5,9 @@ input event to the next animation frame after a chart's DOM changed):
 
 * lever change -> re-run from the start + redraw, median over ``--changes`` changes
   (sliders moved to an end and back, and checkboxes toggled); target <= 300 ms;
-* ensemble toggle -> 20 replications (and the baseline's 20) + bands drawn; target <= 1.5 s.
+* ensemble toggle -> 20 replications + bands drawn; target <= 1.5 s. The first toggle of a
+  session ("cold") also replicates the baseline 20 times; later toggles after lever changes
+  find the baseline's ensemble in the session's cache.
 
 Usage: ``python benchmarks/bench_ui.py [--changes 24] [--json out.json]``. Exit code 1 if a
 target is missed.
@@ -92,6 +94,10 @@ def main(argv: list[str] | None = None) -> int:
         page = browser.new_page(viewport={"width": 1500, "height": 1000})
         page.goto(url)
         page.wait_for_selector("[data-chart=control] polyline", timeout=30_000)
+        # cold: the session's first toggle computes 40 replications (run and baseline)
+        cold = ensemble_toggle(page)
+        page.locator(".v-switch input").first.click()  # off again
+        page.wait_for_timeout(500)
         lever_ms = lever_changes(page, args.changes)
         ensemble = [ensemble_toggle(page)]
         page.locator(".v-switch input").first.click()  # off
@@ -105,16 +111,18 @@ def main(argv: list[str] | None = None) -> int:
               "lever_p90_ms": round(sorted(lever_ms)[int(0.9 * len(lever_ms))], 1),
               "lever_max_ms": round(max(lever_ms), 1),
               "ensemble_ms": [round(x, 1) for x in ensemble],
+              "ensemble_cold_ms": round(cold, 1),
               "targets": {"lever_median_ms": LEVER_TARGET_MS,
                           "ensemble_ms": ENSEMBLE_TARGET_MS}}
     print(f"lever change -> re-run + redraw: median {median:.0f} ms over {len(lever_ms)} "
           f"changes (p90 {result['lever_p90_ms']:.0f}, max {result['lever_max_ms']:.0f}); "
           f"target <= {LEVER_TARGET_MS:.0f} ms")
-    print(f"20-run ensemble (+ baseline ensemble) + bands: "
+    print(f"20-run ensemble + bands after a lever change (baseline's cached): "
           f"{', '.join(f'{x:.0f}' for x in ensemble)} ms; target <= {ENSEMBLE_TARGET_MS:.0f} ms")
+    print(f"cold first toggle (run's and baseline's 20 runs both computed): {cold:.0f} ms")
     if args.json:
         args.json.write_text(json.dumps(result, indent=2))
-    ok = median <= LEVER_TARGET_MS and max(ensemble) <= ENSEMBLE_TARGET_MS
+    ok = median <= LEVER_TARGET_MS and max(*ensemble, cold) <= ENSEMBLE_TARGET_MS
     return 0 if ok else 1
 
 

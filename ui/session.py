@@ -20,9 +20,6 @@ from .catalog import Catalog
 from .sim import Ensemble, EnsembleCache, LiveRun, Trajectory, run_full
 from .state import AppState
 
-#: Seconds after a session starts before the baseline ensemble is computed in the background.
-WARM_DELAY_S = 2.0
-
 
 @dataclass(frozen=True)
 class Session:
@@ -69,13 +66,6 @@ def use_session(catalog: Catalog, search: str | None = None) -> Session:
     baseline_ensemble = solara.use_memo(
         lambda: ensembles.get(base_spec) if state.ensemble else None,
         [base_spec, state.ensemble])
-
-    def warm(cancel: threading.Event) -> None:
-        """Replicate the baseline in the background once the page has loaded."""
-        if not cancel.wait(WARM_DELAY_S):
-            ensembles.get(base_spec)
-
-    solara.use_thread(warm, dependencies=[base_spec], intrusive_cancel=False)
 
     lock = solara.use_memo(threading.Lock, [])  # the player thread and clicks both update
 
