@@ -15,10 +15,9 @@ def update_trust(trust, member, gains, own_rhetoric, free_riding, sensitivity: f
     state's own rhetoric and other members' mean rhetoric, plus 0.5 per free-rider share.
     Non-members' trust is left unchanged.
     """
-    member = np.asarray(member, bool)
-    n = member.sum()
-    total = np.sum(np.where(member, own_rhetoric, 0.0))
-    others = np.where(n > 1, (total - np.where(member, own_rhetoric, 0.0)) / max(n - 1, 1), 0.0)
+    n = int(np.count_nonzero(member))
+    member_rhetoric = own_rhetoric * member
+    others = (member_rhetoric.sum() - member_rhetoric) / (n - 1) if n > 1 else 0.0
     pressure = 0.5 * (own_rhetoric + others) + 0.5 * free_riding
     new = np.clip(trust + sensitivity * (gains - pressure) + shocks, 0.0, 1.0)
     return np.where(member, new, trust)
@@ -26,8 +25,8 @@ def update_trust(trust, member, gains, own_rhetoric, free_riding, sensitivity: f
 
 def cohesion(trust, member) -> float:
     """Mean trust of current members (0 with no members)."""
-    member = np.asarray(member, bool)
-    return float(np.mean(trust[member])) if member.any() else 0.0
+    n = np.count_nonzero(member)
+    return float(np.dot(trust, member) / n) if n else 0.0
 
 
 def exits(trust, member, threshold: float) -> np.ndarray:

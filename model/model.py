@@ -100,6 +100,7 @@ class SovereigntyModel(mesa.Model):
         self.invest_total = self.invest_eval + self.invest_proc + self.invest_compute
         self.wants_national = self.lever["national_model"] & nmp.affordable(
             self.u["national_model_capex"], 4 * self.budget, c["national_model_affordability"])
+        self.any_national = bool(self.wants_national.any())
         gdp_bn = self.gdp / 1e9
         self.n_workflows = np.clip(np.round(
             c["workflows_base"] + c["workflows_scale"] * self.readiness * np.log10(1 + gdp_bn)),
@@ -134,7 +135,7 @@ class SovereigntyModel(mesa.Model):
         self.bloc = [x.bloc or "national" for x in a]
         self.is_model = np.array([x.layer == "model" for x in a])
         self.layers = (slice(0, self.national_col + 1), slice(self.national_col + 1, V))
-        self.layer_of = (~self.is_model).astype(np.int64)
+        self.layer_starts = np.array([layer.start for layer in self.layers])
         self.quality = np.array([x.quality for x in a])
         self.hype = np.array([x.hype for x in a])
         self.unit_cost = np.array([x.unit_cost for x in a])
@@ -153,8 +154,12 @@ class SovereigntyModel(mesa.Model):
         self.external = np.array([b not in (REGIONAL_BLOC, "national") for b in self.bloc])
         self.chip_cols = np.array([j for j, b in enumerate(self.bloc)
                                    if b == CHIP_BLOC and not self.is_model[j]], dtype=np.int64)
+        floor = self.c["open_weight_talent_floor"]
+        self.quality_scale = np.where(self.is_open, (floor + (1.0 - floor) * self.talent)[:, None],
+                                      1.0)
         self.restricted_until = np.zeros((S, V), dtype=np.int64)
         self.incident_factor = np.ones(V)
+        self.failure_pending = False
         self.chip_shortage_until = 0
         self.chip_shortage_factor = 1.0
         self.known = np.zeros((S, V), dtype=bool)
@@ -169,7 +174,8 @@ class SovereigntyModel(mesa.Model):
         N = len(self.owner)
         self.high_stakes = rng.random(N) < c["high_stakes_share"]
         self.stakes = np.where(self.high_stakes, c["high_stakes_weight"], 1.0)
-        self.language_need = rng.beta(2.0, 2.0, N)
+        need = self.u["language_need"]
+        self.language_need = rng.beta(4.0 * need, 4.0 * (1.0 - need), N)
         shares = np.array([x.initial_share for x in self.archetypes])
         model_p = np.where(self.is_model, shares, 0) / shares[self.is_model].sum()
         compute_p = np.where(~self.is_model, shares, 0) / shares[~self.is_model].sum()
@@ -182,6 +188,7 @@ class SovereigntyModel(mesa.Model):
         self.outage_left = np.zeros(N, dtype=np.int64)
         # language fit of every workflow with every model supplier (1 for compute)
         self.workflow_index = np.arange(N)
+        self.owner_matrix = (self.owner == np.arange(S)[:, None]).astype(float)
         self.fit = 1.0 - self.language_need[:, None] * (1.0 - self.language_fit)
         self.premium = self.lever["ours_premium"][:, None] * self.is_national
         self.stakes_total = np.bincount(self.owner, self.stakes, minlength=S)
@@ -229,9 +236,7 @@ class SovereigntyModel(mesa.Model):
     def true_quality(self) -> np.ndarray:
         """(S, V): true model quality for each state (open weights depend on talent; the
         national column is the state's own programme)."""
-        q = np.tile(self.quality, (self.n_states, 1))
-        floor = self.c["open_weight_talent_floor"]
-        q[:, self.is_open] *= (floor + (1.0 - floor) * self.talent)[:, None]
+        q = self.quality * self.quality_scale
         q[:, self.national_col] = self.nm_quality
         return q
 
@@ -280,7 +285,9 @@ class SovereigntyModel(mesa.Model):
         self.quality = self.quality + u["frontier_quality_growth"] * self.progress * (
             1.0 - self.quality)
         self.unit_cost = self.unit_cost * (1.0 - u["compute_cost_decline"])
-        self.incident_factor[:] = 1.0
+        if self.failure_pending:
+            self.incident_factor[:] = 1.0
+            self.failure_pending = False
         rng = self.streams["events"]
         draws, targets = rng.random(2), rng.random((2, self.n_states))
         for b, bloc in enumerate(("A", "B")):
@@ -293,7 +300,7 @@ class SovereigntyModel(mesa.Model):
         while self._pending_events and self._pending_events[0].step <= t:
             event = self._pending_events.pop(0)
             self.apply_event(event, origin="live" if event in self.live_events else "scenario")
-        chip_blocked = (self.restricted_until[:, self.chip_cols] > t).any(axis=1)
+        chip_blocked = self.restricted_until[:, self.chip_cols].max(axis=1) > t
         access = np.where(chip_blocked, self.c["restricted_chip_access"], 1.0)
         if t < self.chip_shortage_until:
             access = np.minimum(access, self.c["shortage_chip_access"])
@@ -346,6 +353,7 @@ class SovereigntyModel(mesa.Model):
         elif kind == "model_failure":
             self.incident_factor[self.vendor_keys.index(event.param("vendor"))] = float(
                 event.param("factor"))
+            self.failure_pending = True  # the factor applies to this quarter only
         elif kind == "chip_shortage":
             self.chip_shortage_until = t + int(event.param("duration"))
             self.chip_shortage_factor = float(event.param("factor"))
@@ -396,7 +404,7 @@ class SovereigntyModel(mesa.Model):
         self.trust = cohesion.update_trust(self.trust, self.member, gains, self.rhetoric,
                                            free_riding, u["cohesion_sensitivity"], shocks)
         leaving = cohesion.exits(self.trust, self.member, c["trust_exit_threshold"])
-        for k in np.flatnonzero(leaving):
+        for k in np.flatnonzero(leaving) if leaving.any() else ():
             self.event_log.append({"step": self.steps, "origin": "model", "kind": "member_exit",
                                    "targets": [self.iso3[k]]})
         self.member = self.member & ~leaving
@@ -405,7 +413,7 @@ class SovereigntyModel(mesa.Model):
 
     # -- states (called from StateAgent.step_all)
     def state_phase(self) -> None:
-        u, c = self.u, self.c
+        u = self.u
         S, V = self.n_states, self.n_vendors
         depreciation = u["capacity_depreciation"]
         # investments in capacity stocks
@@ -413,25 +421,9 @@ class SovereigntyModel(mesa.Model):
         self.proc_stock = evaluation.accumulate(self.proc_stock, self.invest_proc, depreciation)
         self.compute_stock = evaluation.accumulate(
             self.compute_stock, self.invest_compute * self.chip_access, depreciation)
-        # M5 national model programme
-        build = c["national_model_build_quarters"]
-        launching = self.wants_national & (self.nm_age < 0)
-        self.nm_age = np.where(self.nm_age >= 0, self.nm_age + 1, np.where(launching, 0, -1))
-        released = self.nm_age >= build
-        if released.any():
-            newly = self.nm_age == build
-            compute_cap = evaluation.capacity(self.compute_stock, c["compute_half_capacity"])
-            learned = nmp.learn(self.nm_quality, c["national_model_ceiling"] * self.quality[0],
-                                u["national_model_learning_rate"], self.talent,
-                                self.chip_access, compute_cap)
-            self.nm_quality = np.where(newly, NATIONAL_PROGRAMME.quality,
-                                       np.where(released, learned, self.nm_quality))
-            self.q_true[:, self.national_col] = self.nm_quality
-            for k in np.flatnonzero(newly):
-                self.vendors[f"national_{self.iso3[k]}"] = VendorAgent(self, self.national_col,
-                                                                       state=k)
-        self.nm_cost = nmp.quarterly_cost(self.nm_age, u["national_model_capex"],
-                                          u["national_model_opex"], build)
+        # M5 national model programme (skipped outright when no state wants one)
+        if self.any_national:
+            self._national_programmes()
         # M2 own evaluation; new releases make earlier evaluations stale
         ev = self.streams["evaluation"]
         stale = ev.random(V) < u["evaluation_staleness"]
@@ -454,6 +446,28 @@ class SovereigntyModel(mesa.Model):
         # M1 lock-in deepens on every workflow (switchers start again from 0)
         self.depth_model = lockin.deepen(self.depth_model, u["lockin_growth"])
         self.depth_compute = lockin.deepen(self.depth_compute, u["lockin_growth"])
+
+    def _national_programmes(self) -> None:
+        """M5: launch affordable programmes, age them, release and train national models."""
+        u, c = self.u, self.c
+        build = c["national_model_build_quarters"]
+        launching = self.wants_national & (self.nm_age < 0)
+        self.nm_age = np.where(self.nm_age >= 0, self.nm_age + 1, np.where(launching, 0, -1))
+        released = self.nm_age >= build
+        if released.any():
+            newly = self.nm_age == build
+            compute_cap = evaluation.capacity(self.compute_stock, c["compute_half_capacity"])
+            learned = nmp.learn(self.nm_quality, c["national_model_ceiling"] * self.quality[0],
+                                u["national_model_learning_rate"], self.talent,
+                                self.chip_access, compute_cap)
+            self.nm_quality = np.where(newly, NATIONAL_PROGRAMME.quality,
+                                       np.where(released, learned, self.nm_quality))
+            self.q_true[:, self.national_col] = self.nm_quality
+            for k in np.flatnonzero(newly):
+                self.vendors[f"national_{self.iso3[k]}"] = VendorAgent(self, self.national_col,
+                                                                       state=k)
+        self.nm_cost = nmp.quarterly_cost(self.nm_age, u["national_model_capex"],
+                                          u["national_model_opex"], build)
 
     def _renew(self, idx: np.ndarray, forced: np.ndarray, unavailable: np.ndarray) -> None:
         """Tender every workflow in ``idx`` (both layers); pay switching costs; set outages
@@ -478,7 +492,7 @@ class SovereigntyModel(mesa.Model):
         utility = procurement.score(perceived[s] * self.fit[idx], reliability[s], high,
                                     self.relative_price[s], self.premium[s],
                                     c["procurement_noise"] * noise, c["price_weight"])
-        utility = procurement.charge_switching(utility, self.layer_of, current, penalty)
+        utility = procurement.charge_switching(utility, self.is_model, current, penalty)
         over = diversification.over_cap(self.shares, lev["diversification_cap"])[s]
         unevaluated = (lev["require_evaluation"][s] & high)[:, None] & ~known & self.is_model
         winner = procurement.choose(utility, ~unavailable[s], over | unevaluated, self.layers,
@@ -488,7 +502,7 @@ class SovereigntyModel(mesa.Model):
         self.switch_paid = np.bincount(s, (cost_to_leave * moved).sum(0), minlength=self.n_states)
         quarters = lockin.migration_quarters(exposure, u["migration_max_quarters"])
         # forced off with nowhere to go: unserved, and tendered again next quarter
-        migration = np.where(lost, np.where(moved, quarters, 1), 0).max(axis=0)
+        migration = (np.where(moved, quarters, 1) * lost).max(axis=0)
         self.model_v[idx], self.compute_v[idx] = winner
         self.depth_model[idx], self.depth_compute[idx] = np.where(moved, 0.0, depth)
         self.outage_left[idx] = np.maximum(self.outage_left[idx], migration)
@@ -516,8 +530,7 @@ class SovereigntyModel(mesa.Model):
             np.concatenate([std, std]), u["standards_effect"])
         ratio = np.bincount(self.owner_both, exposure, minlength=2 * S).reshape(2, S).T
         ratio *= u["switching_cost_max"] / self.n_workflows[:, None]
-        alternatives = np.stack([credible[:, layer].sum(1) for layer in self.layers],
-                                axis=1) - 1.0
+        alternatives = np.add.reduceat(credible, self.layer_starts, axis=1) - 1.0
         outside = bargaining.outside_options(alternatives, ratio)
         evaluation_cap = self.effective_evaluation()[:, None]
         proc = evaluation.capacity(self.proc_stock, u["evaluation_half_capacity"])
@@ -549,13 +562,12 @@ class SovereigntyModel(mesa.Model):
     # -- accounting and incidents (M9)
     def _account(self) -> None:
         u = self.u
-        owner, mv, cv = self.owner, self.model_v, self.compute_v
+        mv = self.model_v
         served = self.outage_left == 0
-        draws = self.streams["incidents"].random(len(owner))
-        evaluated = self.known[owner, mv]
-        chain_reliability = self.reliability[mv] * self.reliability[cv]
-        p = incidents.probability(u["incident_base_rate"], chain_reliability, evaluated,
-                                  u["unevaluated_risk_multiplier"],
+        draws = self.streams["incidents"].random(len(mv))
+        chain_reliability = self.reliability[mv] * self.reliability[self.compute_v]
+        p = incidents.probability(u["incident_base_rate"], chain_reliability,
+                                  self.known[self.owner, mv], u["unevaluated_risk_multiplier"],
                                   u["evaluation_effectiveness"]) * self.incident_factor[mv]
         self.incident = served & self.high_stakes & (draws < p)
         self._tally(served)
@@ -565,56 +577,55 @@ class SovereigntyModel(mesa.Model):
         self.outage_quarters += 1.0 - self.served_count / self.n_workflows
 
     def _tally(self, served: np.ndarray) -> None:
-        """Service spend, spend at unit cost, workflows served and public value per state."""
-        S, owner, mv, cv = self.n_states, self.owner, self.model_v, self.compute_v
+        """Per-state sums of this quarter's workflow quantities, in one matrix product:
+        service spend, spend at unit cost, workflows served, public value, incidents,
+        evaluated high-stakes workflows."""
+        owner, mv, cv = self.owner, self.model_v, self.compute_v
         price = self.price[owner, mv] + self.price[owner, cv]
         unit = self.volume[owner] * (self.effective_unit_cost[mv] + self.effective_unit_cost[cv])
-        self.service_spend = np.bincount(owner, price * served, minlength=S)
-        self.unit_spend = np.bincount(owner, unit * served, minlength=S)
-        self.served_count = np.bincount(owner, served, minlength=S)
-        fit = self.fit[self.workflow_index, mv]
-        value = self.stakes * self.q_true[owner, mv] * fit * served * ~self.incident
-        self.public_value = np.bincount(owner, value, minlength=S) / self.stakes_total
+        value = self.stakes * self.q_true[owner, mv] * self.fit[self.workflow_index, mv]
+        evaluated = self.known[owner, mv] & self.high_stakes
+        sums = self.owner_matrix @ np.array(
+            (price * served, unit * served, served, value * (served & ~self.incident),
+             self.incident, evaluated)).T
+        (self.service_spend, self.unit_spend, self.served_count, value_sum,
+         self.incident_count, evaluated_count) = sums.T
+        self.public_value = value_sum / self.stakes_total
+        self.evaluated_share = evaluated_count / np.maximum(self.high_total, 1)
 
     # ---------------------------------------------------------------- metrics
     def _record(self) -> None:
         """Compute this step's outcomes (docs/ODD.md, "Outcomes") into the metric arrays."""
-        t, S, c = self.steps, self.n_states, self.c
-        row = self.state_metrics[t]
-        i = STATE_INDEX
+        t, c = self.steps, self.c
         shares = self.shares
-        row[:, i["supplier_hhi"]] = 5000.0 * (shares * shares).sum(1)
-        row[:, i["external_share"]] = 0.5 * (shares @ self.external)
-        row[:, i["largest_supplier_share"]] = shares.max(1)
-        beta = self.beta.mean(axis=1)
-        row[:, i["bargaining_power"]] = beta
-        row[:, i["markup_paid"]] = np.where(self.unit_spend > 0, self.service_spend
-                                            / np.maximum(self.unit_spend, 1e-12) - 1.0, 0.0)
-        row[:, i["spend"]] = self.spend_now
-        row[:, i["cumulative_cost"]] = self.cumulative_cost
-        row[:, i["cost_per_workflow"]] = self.spend_now / np.maximum(self.served_count, 1)
-        evaluated = self.known[self.owner, self.model_v] & self.high_stakes
-        evaluated_share = np.bincount(self.owner, evaluated, minlength=S) / np.maximum(
-            self.high_total, 1)
-        row[:, i["evaluated_share"]] = evaluated_share
-        ratio = self.switching_ratio_by_layer.mean(axis=1)
-        row[:, i["switching_cost_ratio"]] = ratio
-        row[:, i["control_index"]] = (evaluated_share + beta + 1.0 / (1.0 + ratio)) / 3.0
+        beta = 0.5 * (self.beta[:, 0] + self.beta[:, 1])
+        ratio = 0.5 * (self.switching_ratio_by_layer[:, 0] + self.switching_ratio_by_layer[:, 1])
+        unit = self.unit_spend
         compute_owned = evaluation.capacity(self.compute_stock, c["compute_half_capacity"])
         maturity = np.where(self.nm_age >= c["national_model_build_quarters"],
                             self.nm_quality / self.quality[0], 0.0)
-        row[:, i["possession_index"]] = (shares[:, self.national_col] + compute_owned
-                                         + maturity) / 3
-        row[:, i["service_continuity"]] = self.served_count / self.n_workflows
-        row[:, i["outage_quarters"]] = self.outage_quarters
-        row[:, i["incidents"]] = np.bincount(self.owner, self.incident, minlength=S)
-        row[:, i["public_value"]] = self.public_value
-        row[:, i["trust"]] = self.trust
-        row[:, i["member"]] = self.member
-        region = self.region_metrics[t]
-        region[REGION_INDEX["cohesion"]] = self._cohesion
-        region[REGION_INDEX["members"]] = self.member.sum()
-        region[REGION_INDEX["pooled_evaluation_capacity"]] = self.pooled_evaluation_capacity
+        self.state_metrics[t] = np.array((  # same order as STATE_OUTCOMES
+            5000.0 * (shares * shares).sum(1),  # supplier_hhi
+            0.5 * (shares @ self.external),  # external_share
+            shares.max(1),  # largest_supplier_share
+            beta,  # bargaining_power
+            np.where(unit > 0, self.service_spend / np.maximum(unit, 1e-12) - 1.0, 0.0),
+            self.spend_now,
+            self.cumulative_cost,
+            self.spend_now / np.maximum(self.served_count, 1),  # cost_per_workflow
+            self.evaluated_share,
+            ratio,  # switching_cost_ratio
+            (self.evaluated_share + beta + 1.0 / (1.0 + ratio)) / 3.0,  # control_index
+            (shares[:, self.national_col] + compute_owned + maturity) / 3.0,  # possession
+            self.served_count / self.n_workflows,  # service_continuity
+            self.outage_quarters,
+            self.incident_count,
+            self.public_value,
+            self.trust,
+            self.member,
+        )).T
+        self.region_metrics[t] = (self._cohesion, self.member.sum(),
+                                  self.pooled_evaluation_capacity)
         if self.datacollector is not None:
             self.datacollector.collect(self)
 

@@ -171,6 +171,9 @@ LEVERS: tuple[Parameter, ...] = (
 )
 
 UNCERTAINTIES: tuple[Parameter, ...] = (
+    _unc("language_need", "float", 0.5, 0.05, 0.95, "mean share 0-1", A,
+         "Local-language need",
+         "Average share of a workflow's work that needs the local language (Beta(4m, 4(1-m)))."),
     _unc("frontier_quality_growth", "float", 0.03, 0.0, 0.1, "share of remaining gap per quarter",
          A, "Frontier progress",
          "How fast frontier model quality closes the gap to the ceiling each quarter."),

@@ -26,14 +26,14 @@ def score(value, perceived_reliability, high_stakes, relative_price, premium, no
             - price_weight * relative_price + premium + noise)
 
 
-def charge_switching(utility, layer_of_column, current, penalty) -> np.ndarray:
+def charge_switching(utility, is_model, current, penalty) -> np.ndarray:
     """Subtract each layer's switching penalty (utility points) from every supplier in that
-    layer except the workflow's current one. ``current`` and ``penalty`` are (layers, n)."""
-    out = utility - penalty.T[:, layer_of_column]
-    rows = np.arange(utility.shape[0])
-    for cur, pen in zip(current, penalty):
-        out[rows, cur] += pen
-    return out
+    layer except the workflow's current one. ``current`` and ``penalty`` are (layers, n):
+    row 0 the model layer, row 1 the compute layer."""
+    columns = np.arange(utility.shape[1])
+    is_current = (columns == current[0][:, None]) | (columns == current[1][:, None])
+    per_column = np.where(is_model, penalty[0][:, None], penalty[1][:, None])
+    return utility - per_column * ~is_current
 
 
 def choose(utility, allowed, barred, layers: tuple[slice, ...], current) -> np.ndarray:
@@ -47,11 +47,7 @@ def choose(utility, allowed, barred, layers: tuple[slice, ...], current) -> np.n
         for k, layer in enumerate(layers):
             rows = empty[:, k]
             ok[rows, layer] = allowed[rows, layer]
+        empty = ~np.logical_or.reduceat(ok, starts, axis=1)
     masked = np.where(ok, utility, -np.inf)
-    winners = np.empty((len(layers), utility.shape[0]), dtype=np.int64)
-    for k, layer in enumerate(layers):
-        part = masked[:, layer]
-        best = part.argmax(axis=1)
-        found = np.isfinite(part.max(axis=1))
-        winners[k] = np.where(found, best + layer.start, current[k])
-    return winners
+    best = np.array([masked[:, layer].argmax(axis=1) + layer.start for layer in layers])
+    return np.where(empty.T, current, best)

@@ -146,8 +146,8 @@ class TestM9Incidents:
 class TestTender:
     def test_switching_penalty_and_layers(self):
         utility = np.array([[1.0, 0.9, 0.0, 0.5]])
-        layer_of = np.array([0, 0, 1, 1])
-        got = procurement.charge_switching(utility, layer_of, np.array([[1], [2]]),
+        is_model = np.array([True, True, False, False])
+        got = procurement.charge_switching(utility, is_model, np.array([[1], [2]]),
                                            np.array([[0.2], [0.6]]))
         assert got[0] == pytest.approx([0.8, 0.9, 0.0, -0.1])
         winners = procurement.choose(got, np.ones((1, 4), bool), np.zeros((1, 4), bool),

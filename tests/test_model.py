@@ -142,3 +142,58 @@ def test_invalid_values_name_the_field():
         ScenarioSpec().with_values(pooled_evaluaton=True)
     with pytest.raises(SpecError, match=r"events\[0\].step"):
         ScenarioSpec(events=(Event(99, "regional_summit"),), horizon=40)
+
+
+def test_model_failure_raises_incidents_that_quarter_only():
+    quiet = ScenarioSpec(horizon=6)
+    shock = ScenarioSpec(horizon=6, events=(Event(3, "model_failure", params={
+        "vendor": "frontier_a", "factor": 50.0}),))
+    a, b = run(quiet, seed=5).region, run(shock, seed=5).region
+    assert b.loc[3, "incidents"] > a.loc[3, "incidents"]
+    assert b.loc[4, "incidents"] <= b.loc[3, "incidents"]
+
+
+def test_price_shock_raises_spend_and_supplier_exit_moves_workflows():
+    base = run(ScenarioSpec(horizon=6), seed=2)
+    shocked = run(ScenarioSpec(horizon=6, events=(Event(2, "price_shock", params={
+        "bloc": "A", "factor": 3.0}),)), seed=2)
+    assert shocked.region.loc[3, "spend"] > base.region.loc[3, "spend"]
+    model = SovereigntyModel(ScenarioSpec(horizon=6, events=(Event(2, "supplier_exit", params={
+        "vendor": "frontier_a"}),)), collect=False)
+    model.run()
+    assert not (model.model_v == model.vendor_keys.index("frontier_a")).any()
+    assert "frontier_a" not in model.vendors
+
+
+def test_chip_shortage_cuts_chip_access_for_its_duration():
+    model = SovereigntyModel(ScenarioSpec(horizon=8, events=(Event(2, "chip_shortage", params={
+        "duration": 3}),)), collect=False)
+    access = []
+    for _ in range(8):
+        model.step()
+        access.append(model.chip_access.max())
+    assert access[:1] == [1.0] and access[1:4] == [0.5] * 3 and access[4] == 1.0
+
+
+def test_political_shift_sets_rhetoric_of_targets():
+    model = SovereigntyModel(ScenarioSpec(horizon=3, events=(Event(2, "political_shift", ("SGP",),
+                                                                   {"rhetoric": 0.9}),)),
+                             collect=False)
+    model.run()
+    assert model.rhetoric[model.iso3.index("SGP")] == 0.9
+    assert model.rhetoric[model.iso3.index("IDN")] == 0.1
+
+
+def test_a_national_model_can_pay_off_where_language_needs_are_strong():
+    """H5 must be reachable: cheap, fast-learning programme, strong local-language needs."""
+    unc = {"language_need": 0.9, "national_model_capex": 5.0, "national_model_opex": 0.3,
+           "national_model_learning_rate": 0.3}
+    gains = []
+    for seed in (1, 2, 3):
+        rows = {}
+        for build in (False, True):
+            spec = ScenarioSpec(uncertainties=unc).with_values(national_model=build)
+            states = run(spec, seed=seed).states
+            rows[build] = states[states.iso3 == "IDN"]["public_value"].mean()
+        gains.append(rows[True] - rows[False])
+    assert np.mean(gains) > 0
