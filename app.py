@@ -11,15 +11,14 @@ from html import escape
 
 import solara
 
-from ui import share
+from ui import actions, share
 from ui import state as st
-from ui.catalog import Catalog, default_comparison, scenario_yaml, shipped_catalog
+from ui.catalog import Catalog, scenario_yaml, shipped_catalog
 from ui.components import (
-    CURRENT,
     About,
     AssumptionsPanel,
     Charts,
-    ComparePanel,
+    CompareTab,
     EventLog,
     Glossary,
     LeverPanel,
@@ -33,7 +32,6 @@ from ui.components import (
     TabBar,
 )
 from ui.session import use_session
-from ui.sim import run_full
 
 
 @solara.component
@@ -41,33 +39,6 @@ def Workshop(catalog: Catalog, search: str | None = None):
     s = use_session(catalog, search)
     state, spec, update = s.state, s.spec, s.update
     codes = [x.iso3 for x in spec.states]
-
-    def pick(name: str) -> None:
-        try:
-            base = catalog.load(name)
-        except catalog.errors as exc:
-            message = str(exc)
-            update(lambda a: replace(a, message=message))
-            return
-        update(lambda a: st.load_scenario(a, name, base))
-
-    def upload(filename: str, data: bytes) -> None:
-        try:
-            base = catalog.loads(data.decode("utf-8"), filename)
-        except UnicodeDecodeError:
-            update(lambda a: replace(a, message=f"{filename}: not a UTF-8 text file"))
-            return
-        except catalog.errors as exc:
-            message = str(exc)
-            update(lambda a: replace(a, message=message))
-            return
-        update(lambda a: st.load_scenario(a, filename, base))
-
-    default_a, default_b = default_comparison(catalog, CURRENT)
-    compare_a, compare_b = state.compare[0] or default_a, state.compare[1] or default_b
-
-    def compare_run(name: str):
-        return run_full(spec if name == CURRENT else catalog.load(name))
 
     solara.Title("sovsim workshop")
     with solara.Column(style="padding: 8px"):
@@ -79,7 +50,9 @@ def Workshop(catalog: Catalog, search: str | None = None):
         if state.tab == 0:
             with solara.Columns([1, 3]):
                 with solara.Column():
-                    ScenarioPicker(catalog, state.setup.scenario, pick, upload)
+                    ScenarioPicker(catalog, state.setup.scenario,
+                                   lambda name: update(actions.pick(catalog, name)),
+                                   lambda f, data: update(actions.upload(catalog, f, data)))
                     LeverPanel(state.setup,
                                lambda n, v: update(lambda a: st.set_value(a, n, v)))
                     AssumptionsPanel(state.setup,
@@ -109,9 +82,8 @@ def Workshop(catalog: Catalog, search: str | None = None):
                                state.setup.scenario.removesuffix(".yaml"),
                                dict(s.run.provenance))
         elif state.tab == 1:
-            ComparePanel(catalog, (compare_a, compare_b), compare_run(compare_a),
-                         compare_run(compare_b),
-                         lambda x, y: update(lambda a: replace(a, compare=(x, y))))
+            CompareTab(catalog, state.compare, spec,
+                       lambda x, y: update(lambda a: replace(a, compare=(x, y))))
         elif state.tab == 2:
             About()
         else:

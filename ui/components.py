@@ -11,13 +11,21 @@ from typing import Any
 import numpy as np
 import solara
 
-from model import EVENT_KINDS, LEVERS, OUTCOMES, REGION_OUTCOMES, STATE_OUTCOMES, UNCERTAINTIES
+from model import (
+    EVENT_KINDS,
+    LEVERS,
+    OUTCOMES,
+    REGION_OUTCOMES,
+    STATE_OUTCOMES,
+    UNCERTAINTIES,
+    ScenarioSpec,
+)
 from model.parameters import STATE_LEVERS, Parameter
 from model.vendors import ARCHETYPES, NATIONAL_PROGRAMME
 
 from . import charts
-from .catalog import Catalog
-from .sim import REGION, Ensemble, Trajectory
+from .catalog import Catalog, default_comparison
+from .sim import REGION, Ensemble, Trajectory, run_full
 from .state import LIVE_EVENT_KINDS, SPEEDS, AppState, Setup
 
 ValueCallback = Callable[[str, Any], None]
@@ -418,6 +426,23 @@ def ComparePanel(catalog: Catalog, names: tuple[str, str], a: Trajectory, b: Tra
                 svg = charts.line_chart(f"{c.key}-{tag}", f"{tag}: {c.title}", lines,
                                         t.horizon, t.provenance, y_max=y_max)
                 solara.HTML(tag="div", unsafe_innerHTML=svg, classes=[f"compare-{tag}"])
+
+
+@solara.component
+def CompareTab(catalog: Catalog, compare: tuple[str, str], current: ScenarioSpec,
+               on_names: Callable[[str, str], None]):
+    """The comparison with its runs (memoised): ``compare`` names, "" for the defaults."""
+    default_a, default_b = default_comparison(catalog, CURRENT)
+    names = (compare[0] or default_a, compare[1] or default_b)
+
+    def run_of(name: str) -> Trajectory:
+        return run_full(current if name == CURRENT else catalog.load(name))
+
+    a = solara.use_memo(lambda: run_of(names[0]), [names[0], current if names[0] == CURRENT
+                                                   else None])
+    b = solara.use_memo(lambda: run_of(names[1]), [names[1], current if names[1] == CURRENT
+                                                   else None])
+    ComparePanel(catalog, names, a, b, on_names)
 
 
 @solara.component
