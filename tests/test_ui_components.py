@@ -127,6 +127,9 @@ def test_ensemble_shows_bands(page) -> None:
     chart = control_chart(page)
     assert 'data-series="band:Control index"' in chart
     assert "Control index (median)" in chart and "seed 1..20" in chart
+    page.find(v.Select, label="Runs (seeds 1..N)").widget.v_model = "10"
+    assert "seed 1..10" in control_chart(page)
+    assert "median of 10 runs" in texts(page)
 
 
 def test_bad_upload_shows_the_cli_message(page, catalog) -> None:

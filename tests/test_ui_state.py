@@ -100,12 +100,13 @@ def test_share_link_round_trip(fresh, catalog) -> None:
     s = st.set_value(fresh, "joint_procurement", True)
     s = st.set_override(s, "KHM", "own_evaluation_share", 0.1)
     s = st.inject(replace(s, step=3), "price_shock", ("all",), bloc="B")
-    s = replace(s, focus="KHM", ensemble=True, tab=1, compare=("possession", "mixed"))
+    s = replace(s, focus="KHM", ensemble=True, ensemble_size=50, tab=1,
+                compare=("possession", "mixed"))
     query = share.encode(s, catalog)
     back = share.decode("?" + query, catalog)
     assert back.setup.spec() == s.setup.spec()
-    assert (back.step, back.focus, back.ensemble, back.tab, back.compare) == \
-        (3, "KHM", True, 1, ("possession", "mixed"))
+    assert (back.step, back.focus, back.ensemble, back.ensemble_size, back.tab,
+            back.compare) == (3, "KHM", True, 50, 1, ("possession", "mixed"))
 
 
 def test_share_link_of_an_upload_carries_the_scenario(fresh, catalog) -> None:

@@ -4,6 +4,7 @@ none holds simulation state of its own."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,7 @@ from model.vendors import ARCHETYPES, NATIONAL_PROGRAMME
 
 from . import charts
 from .catalog import Catalog, default_comparison
-from .sim import REGION, Ensemble, Trajectory, run_full
+from .sim import ENSEMBLE_SIZES, REGION, Ensemble, Trajectory, run_full
 from .state import LIVE_EVENT_KINDS, SPEEDS, AppState, Setup
 
 ValueCallback = Callable[[str, Any], None]
@@ -219,25 +220,26 @@ def RunControls(state: AppState, horizon: int, codes: list[str],
         solara.Select(label="Speed (quarters/s)", value=str(int(state.speed)),
                       values=[str(int(s)) for s in SPEEDS], style="max-width: 190px",
                       on_value=lambda v: on_change(lambda s: _speed(s, float(v))))
-        solara.Switch(label="Ensemble: 20 runs, median and 90% band", value=state.ensemble,
+        solara.Switch(label=f"Ensemble: {state.ensemble_size} runs, median and 90% band",
+                      value=state.ensemble,
                       on_value=lambda v: on_change(lambda s: _ensemble(s, v)))
+        solara.Select(label="Runs (seeds 1..N)", value=str(state.ensemble_size),
+                      values=[str(n) for n in ENSEMBLE_SIZES], style="max-width: 130px",
+                      on_value=lambda v: on_change(lambda s: replace(s, ensemble_size=int(v))))
         solara.Select(label="Show", value=state.focus, values=[REGION, *codes],
                       style="max-width: 130px",
                       on_value=lambda v: on_change(lambda s: _focus(s, v)))
 
 
 def _speed(s: AppState, v: float) -> AppState:
-    from dataclasses import replace
     return replace(s, speed=v)
 
 
 def _ensemble(s: AppState, v: bool) -> AppState:
-    from dataclasses import replace
     return replace(s, ensemble=bool(v))
 
 
 def _focus(s: AppState, v: str) -> AppState:
-    from dataclasses import replace
     return replace(s, focus=v)
 
 
@@ -276,7 +278,8 @@ def Charts(run: Trajectory, baseline: Trajectory, focus: str,
     svgs = chart_svgs(run, baseline, focus, ensemble, baseline_ensemble)
     where = "the region" if focus == REGION else focus
     solara.Text(f"Outcomes for {where}: solid = this run"
-                + (" (median of 20 runs, shaded = 90% band)" if ensemble else "")
+                + (f" (median of {len(ensemble.seeds)} runs, shaded = 90% band)"
+                   if ensemble else "")
                 + f"; dashed = baseline scenario '{baseline.spec.name}'.")
     with solara.Row(style="flex-wrap: wrap; gap: 8px"):
         for key, svg in svgs.items():

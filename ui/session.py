@@ -61,11 +61,12 @@ def use_session(catalog: Catalog, search: str | None = None) -> Session:
                                 [spec.horizon, spec.seed])
     baseline = solara.use_memo(lambda: run_full(base_spec), [base_spec])
     ensembles = solara.use_memo(EnsembleCache, [])  # this session's
-    ensemble = solara.use_memo(lambda: ensembles.get(spec) if state.ensemble else None,
-                               [spec, state.ensemble])
+    n = state.ensemble_size
+    ensemble = solara.use_memo(lambda: ensembles.get(spec, n) if state.ensemble else None,
+                               [spec, state.ensemble, n])
     baseline_ensemble = solara.use_memo(
-        lambda: ensembles.get(base_spec) if state.ensemble else None,
-        [base_spec, state.ensemble])
+        lambda: ensembles.get(base_spec, n) if state.ensemble else None,
+        [base_spec, state.ensemble, n])
 
     lock = solara.use_memo(threading.Lock, [])  # the player thread and clicks both update
 

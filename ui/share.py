@@ -19,7 +19,7 @@ from model import Event
 from model.spec import SpecError
 
 from .catalog import Catalog
-from .sim import REGION
+from .sim import ENSEMBLE_SIZE, ENSEMBLE_SIZES, REGION
 from .state import AppState, Setup, initial_state
 
 PARAM = "s"
@@ -37,6 +37,7 @@ def encode(state: AppState, catalog: Catalog) -> str:
                             "ov": {k: dict(v) for k, v in setup.overrides.items()},
                             "ev": [e.to_dict() for e in setup.live_events],
                             "t": state.step, "f": state.focus, "ens": state.ensemble,
+                            "n": state.ensemble_size,
                             "tab": state.tab, "cmp": list(state.compare)}
     if setup.scenario in catalog.descriptions:
         body["sc"] = setup.scenario
@@ -87,10 +88,14 @@ def decode(search: str, catalog: Catalog) -> AppState:
     focus = body.get("f", REGION)
     if focus != REGION and focus not in [s.iso3 for s in spec.states]:
         raise ShareError(f"share link: unknown state {focus!r}")
+    n = body.get("n", ENSEMBLE_SIZE)
+    if n not in ENSEMBLE_SIZES:
+        raise ShareError(f"share link: ensemble size {n!r}; allowed: "
+                         f"{', '.join(map(str, ENSEMBLE_SIZES))}")
     tab = body.get("tab", 0)
     compare = body.get("cmp", ["", ""])
     if tab not in (0, 1, 2, 3) or not (isinstance(compare, list) and len(compare) == 2):
         raise ShareError("share link: malformed view (tab or comparison)")
     return replace(initial_state(name, base), setup=setup, step=step, focus=focus,
-                   ensemble=bool(body.get("ens", False)), tab=tab,
+                   ensemble=bool(body.get("ens", False)), ensemble_size=n, tab=tab,
                    compare=(str(compare[0]), str(compare[1])))

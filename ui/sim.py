@@ -22,6 +22,7 @@ STATE_INDEX = {o.name: k for k, o in enumerate(STATE_OUTCOMES)}
 REGION_INDEX = {o.name: k for k, o in enumerate(REGION_OUTCOMES)}
 #: Default ensemble size; replication ``i`` uses seed ``i`` (common random numbers).
 ENSEMBLE_SIZE = 20
+ENSEMBLE_SIZES = (10, 20, 50)
 REGION = "region"
 
 
@@ -174,17 +175,17 @@ class EnsembleCache:
     """One session's ensembles, by spec (a few kept), so toggling the ensemble view or
     returning to a setup does not re-run 20 replications; safe to fill from a thread."""
 
-    def __init__(self, size: int = 6, n: int = ENSEMBLE_SIZE) -> None:
-        self.size, self.n = size, n
-        self._items: dict[str, Ensemble] = {}  # by content hash (runs ignore the name)
+    def __init__(self, size: int = 6) -> None:
+        self.size = size
+        self._items: dict[tuple[str, int], Ensemble] = {}  # by content hash (not name), n
         self._lock = threading.Lock()
 
-    def get(self, spec: ScenarioSpec) -> Ensemble:
+    def get(self, spec: ScenarioSpec, n: int = ENSEMBLE_SIZE) -> Ensemble:
         with self._lock:  # one computation at a time; a waiting caller then finds it
-            key = spec.digest()
+            key = (spec.digest(), n)
             if key not in self._items:
                 if len(self._items) >= self.size:
                     self._items.pop(next(iter(self._items)))
-                self._items[key] = run_ensemble(spec, self.n)
+                self._items[key] = run_ensemble(spec, n)
             hit = self._items[key]
             return hit if hit.spec == spec else replace(hit, spec=spec)

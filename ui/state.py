@@ -14,7 +14,7 @@ from typing import Any
 from model import EVENT_KINDS, PARAMETERS, Event, ScenarioSpec
 from model.spec import SpecError, check_event
 
-from .sim import REGION
+from .sim import ENSEMBLE_SIZE, REGION
 
 #: Live event buttons, in the order shown.
 LIVE_EVENT_KINDS = ("export_control", "vendor_cutoff", "price_shock", "regional_summit")
@@ -61,6 +61,7 @@ class AppState:
     playing: bool = False
     speed: float = 2.0
     ensemble: bool = False
+    ensemble_size: int = ENSEMBLE_SIZE  # replications, seeds 1..n
     focus: str = REGION  # "region" or an ISO3 code
     override_state: str = ""  # state chosen in the per-state overrides panel
     compare: tuple[str, str] = ("", "")  # scenario names; "" = defaults (baseline, current)
