@@ -183,3 +183,11 @@ def test_downloads_reproduce_the_run_with_provenance(fresh, catalog, tmp_path) -
     assert set(frame["scenario_hash"]) == {spec.digest()} and set(frame["seed"]) == {1}
     expected = run(spec).states
     np.testing.assert_allclose(frame["control_index"], expected["control_index"])
+
+
+def test_every_front_end_package_solara_asks_for_is_vendored() -> None:
+    from ui.assets import missing, required_packages
+
+    names = {name for name, _ in required_packages()}
+    assert {"requirejs", "@widgetti/solara-vuetify3-app", "font-awesome"} <= names
+    assert missing() == [], "run python scripts/vendor_solara_assets.py"

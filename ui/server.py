@@ -30,16 +30,11 @@ def free_port() -> int:
 
 
 def missing_assets() -> list[str]:
-    """Front-end packages Solara needs that are not vendored (see
-    scripts/vendor_solara_assets.py); empty when the app works offline."""
-    sys.path.insert(0, str(ROOT / "scripts"))
-    try:
-        import vendor_solara_assets as vendor
-    finally:
-        sys.path.pop(0)
-    root = vendor.cache_dir()
-    return [f"{n}@{v}" for n, v in vendor.required_packages()
-            if not (root / f"{n}@{v}" / "package.json").exists()]
+    """Front-end packages Solara needs that are not vendored (see :mod:`ui.assets`);
+    empty when the app works offline."""
+    from .assets import missing
+
+    return missing()
 
 
 def command(host: str, port: int, production: bool = True) -> list[str]:
