@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,6 +22,11 @@ if TYPE_CHECKING:
     from model import Results, ScenarioSpec
 
 _RAW = argparse.RawDescriptionHelpFormatter
+
+
+def _wrap(text: str) -> str:
+    # RawDescriptionHelpFormatter keeps the examples' layout, so wrap descriptions here
+    return textwrap.fill(text, 88)
 MAX_REPLICATIONS = 10_000
 
 #: Key outcomes of ``compare``: (label, region column, how a run's series becomes one number).
@@ -130,11 +136,12 @@ def _tidy(results: Results, replication: int) -> pd.DataFrame:
 def _add_run(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "run", help="run a scenario and print a per-state summary", formatter_class=_RAW,
-        description="Run one scenario (default: the ASEAN-11 region with the model's default "
+        description=_wrap(
+            "Run one scenario (default: the ASEAN-11 region with the model's default "
                     "policies), print final dependence, leverage, cost, control and possession "
                     "per state, and write the tidy per-step, per-state table. With "
                     "--replications N, replication r uses seed SEED+r and the summary is the "
-                    "mean over replications.",
+                    "mean over replications."),
         epilog="examples:\n"
                "  sovsim run\n"
                "  sovsim run possession\n"
@@ -191,12 +198,13 @@ def _add_compare(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "compare", help="compare scenarios, paired on common random numbers",
         formatter_class=_RAW,
-        description="Run every scenario with the same seeds (replication r uses seed SEED+r in "
-                    "every scenario), print key outcomes as mean and 90%% interval (5th-95th "
+        description=_wrap(
+            "Run every scenario with the same seeds (replication r uses seed SEED+r in "
+                    "every scenario), print key outcomes as mean and 90% interval (5th-95th "
                     "percentile of the replications), and the paired difference against the "
                     "first scenario: the same statistics of (scenario - first) replication "
                     "by replication. Writes a chart of the main outcomes over time (mean "
-                    "line, 5-95%% band) and the tables to --out-dir.",
+                    "line, 5-95% band) and the tables to --out-dir."),
         epilog="examples:\n"
                "  sovsim compare baseline possession\n"
                "  sovsim compare scenarios/possession.yaml "
@@ -212,9 +220,9 @@ def _add_compare(sub: argparse._SubParsersAction) -> None:
                    help="quarters to run (default: the scenarios' common horizon)")
     p.add_argument("--seed", type=int, default=None,
                    help="seed of the first replication (default: the first scenario's seed)")
-    p.add_argument("--out-dir", type=Path, default=Path("sovsim_compare"),
+    p.add_argument("--out-dir", type=Path, default=Path("out/compare"),
                    help="where to write compare.png, outcomes.csv, summary.csv "
-                        "(default: sovsim_compare)")
+                        "(default: out/compare)")
     p.set_defaults(func=cmd_compare)
 
 
@@ -378,9 +386,10 @@ def cmd_compare(args: argparse.Namespace) -> int:
 def _add_validate(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "validate", help="check scenario files without running them", formatter_class=_RAW,
-        description="Load and check each scenario (including its extends chain). Prints one "
+        description=_wrap(
+            "Load and check each scenario (including its extends chain). Prints one "
                     "line per file: 'ok' on stdout, or the error (file, field path, bad value, "
-                    "what is allowed) on stderr. Exit code 2 if any file is invalid.",
+                    "what is allowed) on stderr. Exit code 2 if any file is invalid."),
         epilog="examples:\n"
                "  sovsim validate my_scenario.yaml\n"
                "  sovsim validate scenarios/*.yaml\n")
@@ -411,13 +420,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def _add_list(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "list", help="list the shipped scenarios", formatter_class=_RAW,
-        description="List the scenarios shipped with sovsim, with one-line descriptions. Use "
-                    "a name wherever a SCENARIO is expected, or `sovsim show NAME` to see it.",
+        description=_wrap(
+            "List the scenarios shipped with sovsim, with one-line descriptions. Use "
+                    "a name wherever a SCENARIO is expected, or `sovsim show NAME` to see it."),
         epilog="examples:\n  sovsim list\n  sovsim show possession\n")
     p.set_defaults(func=cmd_list)
 
 
-def _one_line(text: str, limit: int = 90) -> str:
+def _one_line(text: str, limit: int = 100) -> str:
     text = " ".join(text.split())
     first = text.split(". ")[0].rstrip(".")
     return first if len(first) <= limit else first[: limit - 3] + "..."
@@ -439,8 +449,9 @@ def _add_show(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "show", help="print a scenario fully resolved (after extends) as YAML",
         formatter_class=_RAW,
-        description="Print the scenario after inheritance, with every setting it makes, as a "
-                    "YAML scenario file that loads back to exactly the same scenario.",
+        description=_wrap(
+            "Print the scenario after inheritance, with every setting it makes, as a "
+                    "YAML scenario file that loads back to exactly the same scenario."),
         epilog="examples:\n"
                "  sovsim show possession\n"
                "  sovsim show scenarios/mixed.yaml > mixed_resolved.yaml\n")

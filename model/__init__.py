@@ -1,21 +1,31 @@
-"""sovsim's simulation: states, suppliers and a regional body (see docs/ODD.md)."""
+"""sovsim's simulation: states, suppliers and a regional body (see docs/ODD.md).
 
-from .api import run
-from .events import EVENT_KINDS, Event
-from .model import SovereigntyModel
-from .parameters import (
-                         CONSTANTS,
-                         LEVERS,
-                         OUTCOMES,
-                         PARAMETERS,
-                         REGION_OUTCOMES,
-                         STATE_OUTCOMES,
-                         UNCERTAINTIES,
-)
-from .region import StateData, asean_states
-from .results import MODEL_VERSION, Results
-from .spec import ScenarioSpec, SpecError
+Names are loaded lazily (PEP 562) so that light commands, such as validating a scenario
+file, do not pay for importing Mesa.
+"""
 
-__all__ = ["run", "Event", "EVENT_KINDS", "SovereigntyModel", "CONSTANTS", "LEVERS", "OUTCOMES",
-           "PARAMETERS", "REGION_OUTCOMES", "STATE_OUTCOMES", "UNCERTAINTIES", "StateData",
-           "asean_states", "MODEL_VERSION", "Results", "ScenarioSpec", "SpecError"]
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_EXPORTS = {
+    "run": "api", "Event": "events", "EVENT_KINDS": "events", "SovereigntyModel": "model",
+    "CONSTANTS": "parameters", "LEVERS": "parameters", "OUTCOMES": "parameters",
+    "PARAMETERS": "parameters", "REGION_OUTCOMES": "parameters", "STATE_OUTCOMES": "parameters",
+    "UNCERTAINTIES": "parameters", "StateData": "region", "asean_states": "region",
+    "MODEL_VERSION": "results", "Results": "results", "ScenarioSpec": "spec",
+    "SpecError": "spec",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_EXPORTS))

@@ -76,7 +76,8 @@ class SovereigntyModel(mesa.Model):
         self.state_metrics = np.zeros((self.horizon + 1, self.n_states, len(STATE_OUTCOMES)))
         self.region_metrics = np.zeros((self.horizon + 1, len(REGION_OUTCOMES)))
         self._price_quotes()
-        self._tally(np.ones(len(self.owner), dtype=bool))
+        everyone = np.ones(len(self.owner), dtype=bool)
+        self._tally(everyone, everyone)
         self.datacollector = _datacollector() if collect else None
         self._record()
 
@@ -570,13 +571,15 @@ class SovereigntyModel(mesa.Model):
                                   self.known[self.owner, mv], u["unevaluated_risk_multiplier"],
                                   u["evaluation_effectiveness"]) * self.incident_factor[mv]
         self.incident = served & self.high_stakes & (draws < p)
-        self._tally(served)
+        # migrating workflows pay their new supplier from signature; stranded ones pay nobody
+        billed = ~supply.cut_off(mv, self.compute_v, self.owner, self.unavailable_now)
+        self._tally(served, billed)
         self.spend_now = (self.service_spend + self.invest_total + self.contribution
                           + self.nm_cost + self.switch_paid)
         self.cumulative_cost = self.cumulative_cost + self.spend_now
         self.outage_quarters += 1.0 - self.served_count / self.n_workflows
 
-    def _tally(self, served: np.ndarray) -> None:
+    def _tally(self, served: np.ndarray, billed: np.ndarray) -> None:
         """Per-state sums of this quarter's workflow quantities, in one matrix product:
         service spend, spend at unit cost, workflows served, public value, incidents,
         evaluated high-stakes workflows."""
@@ -586,7 +589,7 @@ class SovereigntyModel(mesa.Model):
         value = self.stakes * self.q_true[owner, mv] * self.fit[self.workflow_index, mv]
         evaluated = self.known[owner, mv] & self.high_stakes
         sums = self.owner_matrix @ np.array(
-            (price * served, unit * served, served, value * (served & ~self.incident),
+            (price * billed, unit * billed, served, value * (served & ~self.incident),
              self.incident, evaluated)).T
         (self.service_spend, self.unit_spend, self.served_count, value_sum,
          self.incident_count, evaluated_count) = sums.T

@@ -37,6 +37,7 @@ parent's value, and ``null`` removes an inherited value (back to the default). `
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -87,7 +88,7 @@ def _show(value: object, limit: int = 60) -> str:
     elif isinstance(value, list):
         text = "a list" if value else "an empty list"
     elif isinstance(value, _Literal):
-        text = str(value)
+        text, limit = str(value), 2 * limit
     else:
         text = repr(value)
     text = text.replace("\n", "\\n").replace("\r", "\\r")
@@ -153,6 +154,7 @@ class _BoundedSafeLoader(yaml.SafeLoader):
         super().__init__(stream)
         self._depth = 0
         self._aliases = 0
+        self._nodes = 0
 
     def compose_node(self, parent, index):  # noqa: D401 - PyYAML hook
         if self.check_event(yaml.AliasEvent):
@@ -162,6 +164,10 @@ class _BoundedSafeLoader(yaml.SafeLoader):
                                self.peek_event().start_mark, _Literal(f"{self._aliases}+"),
                                f"at most {MAX_ALIASES} aliases")
             return super().compose_node(parent, index)
+        self._nodes += 1
+        if self._nodes > MAX_NODES:  # stop a huge flat document early, not after composing
+            raise _TooMuch("too many values in the document", self.peek_event().start_mark,
+                           _Literal(f"more than {MAX_NODES}"), f"at most {MAX_NODES} values")
         self._depth += 1
         try:
             if self._depth > MAX_DEPTH:
@@ -172,6 +178,14 @@ class _BoundedSafeLoader(yaml.SafeLoader):
         finally:
             self._depth -= 1
 
+
+# YAML 1.1 (PyYAML) reads 1e9 and 1.0e9 as text: it wants a dot and a signed exponent.
+# GDP and population are naturally written that way, so read them as numbers, as YAML 1.2
+# does.
+_BoundedSafeLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?[0-9][0-9_]*(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"),
+    list("-+0123456789"))
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 
@@ -189,8 +203,9 @@ def _check_tree(node: yaml.Node, file: str) -> None:
         current, path = stack.pop()
         visits += 1
         if visits > MAX_NODES:
+            # composing counted at most MAX_NODES nodes, so aliases did this
             raise ScenarioError(file, path or "(top level)",
-                                "document expands to too many values (alias bomb?)",
+                                "aliases expand to too many values (alias bomb?)",
                                 _Literal(f"more than {MAX_NODES}"),
                                 f"at most {MAX_NODES} values after expanding aliases")
         if isinstance(current, yaml.MappingNode):
@@ -242,8 +257,9 @@ def _parse(data: bytes | str, file: str) -> Any:
     if not text.strip():
         raise ScenarioError(file, "(file)", "empty scenario file", _Literal("nothing"),
                             "a YAML mapping of scenario fields (" + ", ".join(TOP_KEYS) + ")")
-    loader = _BoundedSafeLoader(text)
+    loader = None
     try:
+        loader = _BoundedSafeLoader(text)  # its reader already rejects control characters
         node = loader.get_single_node()
         if node is None:
             raise ScenarioError(file, "(file)", "empty scenario file (only comments)",
@@ -263,21 +279,28 @@ def _parse(data: bytes | str, file: str) -> Any:
             tag = problem.split("tag", 1)[1].strip()
             raise ScenarioError(file, _position(mark), "tag not allowed in a scenario file",
                                 _Literal(tag), "plain YAML (no !tags)") from None
-        context = f" {exc.context}" if exc.context and exc.problem else ""
-        raise ScenarioError(file, _position(mark), f"malformed YAML: {problem}{context}",
+        if exc.context and exc.problem:
+            problem = f"{exc.context}: {exc.problem}"
+        raise ScenarioError(file, _position(mark), f"malformed YAML: {problem}",
                             _Literal(_snippet(text, mark)), "valid YAML") from None
-    except yaml.YAMLError as exc:  # e.g. ReaderError: a control character in the text
+    except yaml.reader.ReaderError as exc:  # a control character in the text
+        raise ScenarioError(file, "(file)", "character not allowed in YAML",
+                            _Literal(f"#x{exc.character:04x} at character {exc.position}"),
+                            "printable UTF-8 text (tabs and newlines are fine)") from None
+    except yaml.YAMLError as exc:  # any other parser complaint without a position
         raise ScenarioError(file, "(file)", f"malformed YAML: {_one_line(str(exc))[:120]}",
                             _Literal("unreadable text"), "valid YAML text") from None
     except (ValueError, OverflowError) as exc:  # e.g. an integer with 10,000 digits
-        raise ScenarioError(file, "(file)", f"unreadable value: {_one_line(str(exc))[:100]}",
-                            _Literal("a value PyYAML cannot convert"),
-                            "ordinary numbers, text, true/false") from None
+        problem = "number too long to read" if "digits" in str(exc) else \
+            f"unreadable value: {_one_line(str(exc))[:80]}"
+        raise ScenarioError(file, "(file)", problem, _Literal("a value PyYAML cannot convert"),
+                            "ordinary numbers (at most 4300 digits), text, true/false") from None
     except RecursionError:  # belt and braces: MAX_DEPTH should make this unreachable
         raise ScenarioError(file, "(file)", "nesting too deep", _Literal("deep nesting"),
                             f"at most {MAX_DEPTH} levels") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 def _snippet(text: str, mark) -> str:
@@ -320,8 +343,9 @@ def _mapping(value: object, file: str, path: str, allowed: str) -> dict:
 
 
 def _whole(value: object, low: int, high: int, file: str, path: str, what: str) -> int:
-    ok_type = isinstance(value, int) and not isinstance(value, bool)
-    if not ok_type:
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        value = int(value)  # 20.0 is a whole number, as Parameter.check agrees
+    if isinstance(value, bool) or not isinstance(value, int):
         raise ScenarioError(file, path, "expected a whole number", value,
                             f"{what} from {low} to {high}")
     if not low <= value <= high:
@@ -514,7 +538,7 @@ def _events(data: object, codes: tuple[str, ...], horizon: int, file: str) -> tu
     allowed_item = "a mapping {step, kind, targets, params}"
     if not isinstance(data, list):
         raise ScenarioError(file, "events", "expected a list of events", data,
-                            f"a list of {allowed_item}")
+                            "a list of mappings {step, kind, targets, params}")
     if len(data) > MAX_EVENTS:
         raise ScenarioError(file, "events", "too many events", _Literal(f"{len(data)} events"),
                             f"at most {MAX_EVENTS}")
@@ -535,12 +559,14 @@ def _events(data: object, codes: tuple[str, ...], horizon: int, file: str) -> tu
             raise ScenarioError(file, f"{path}.step", "missing step", _Literal("nothing"),
                                 f"a whole number from 1 to the horizon ({horizon})")
         step = item["step"]
-        if isinstance(step, int) and not isinstance(step, bool) and step > horizon:
+        if isinstance(step, (int, float)) and not isinstance(step, bool) and step > horizon:
             raise ScenarioError(file, f"{path}.step", f"event after the end of the run "
                                 f"(horizon {horizon})", step,
                                 f"a step from 1 to {horizon}, or raise the horizon")
         step = _whole(step, 1, horizon, file, f"{path}.step", "a step (quarter)")
-        targets = _iso3_list(item.get("targets", "all"), codes, file, f"{path}.targets")
+        raw_targets = item.get("targets")
+        targets = _iso3_list("all" if raw_targets is None else raw_targets, codes, file,
+                             f"{path}.targets")
         declared = {p.name: p for p in EVENT_KINDS[kind].params}
         raw = item.get("params") or {}
         raw = _mapping(raw, file, f"{path}.params",
@@ -778,12 +804,24 @@ def loads_scenario(text: str | bytes, filename: str = "<upload>") -> ScenarioSpe
     return _build(merged, filename, stem)
 
 
+def _plain(value: Any) -> Any:
+    """Python built-ins only (specs built in code may hold numpy scalars, which safe_dump
+    refuses)."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        return value.item()
+    return value
+
+
 def dump_scenario(spec: ScenarioSpec) -> str:
     """The fully resolved scenario as YAML; :func:`loads_scenario` gives back an equal spec."""
     data = spec.to_dict()
     order = ["name", "description", "region", "policies", "regional_body", "uncertainties",
              "events", "horizon", "seed"]
-    data = {k: data[k] for k in order if k in data}
+    data = _plain({k: data[k] for k in order if k in data})
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=90,
                           default_flow_style=False)
 
@@ -881,3 +919,47 @@ def scenario_schema() -> dict:
         },
     }
 
+
+
+# --------------------------------------------------------------------------------------------
+# Reference tables for docs/scenarios.md, generated like the schema
+# --------------------------------------------------------------------------------------------
+
+def _allowed_cell(p: Parameter) -> str:
+    return "true / false" if p.type == "bool" else \
+        f"{'whole number' if p.type == 'int' else 'number'} {p.low} – {p.high}"
+
+
+def reference_tables() -> str:
+    """Markdown tables of every key a scenario file accepts (docs/scenarios.md, kept current
+    by a test; regenerate with ``python scripts/gen_scenario_docs.py``)."""
+    def params(title: str, where: str, declared) -> list[str]:
+        lines = [f"### {title} (`{where}`)", "", "| key | allowed | default | unit | meaning |",
+                 "|---|---|---|---|---|"]
+        for p in declared:
+            default = str(p.default).lower() if isinstance(p.default, bool) else p.default
+            lines.append(f"| `{p.name}` | {_allowed_cell(p)} | {default} | {p.unit} | "
+                         f"{_one_line(p.description)} |")
+        return [*lines, ""]
+
+    lines = params("State levers", "policies.all / policies.<ISO3>", STATE_LEVERS)
+    lines += params("Regional body levers", "regional_body", REGION_LEVERS)
+    lines += params("Uncertainties", "uncertainties", UNCERTAINTIES)
+    lines += ["### Event kinds (`events[].kind`, `events[].params`)", "",
+              "| kind | what happens | params: allowed (default) |", "|---|---|---|"]
+    for kind in EVENT_KINDS.values():
+        cells = []
+        for p in kind.params:
+            if p.type in ("bloc", "layer", "vendor"):
+                values = list({"bloc": BLOCS, "layer": LAYERS, "vendor": VENDOR_KEYS}[p.type])
+                if p.type == "vendor" and kind.name == "price_shock":
+                    values.append('""')
+                allowed = " / ".join(values)
+            else:
+                allowed = f"{p.low:g} – {p.high:g}"
+            cells.append(f"`{p.name}`: {allowed} ({p.default!r}; {p.description})")
+        lines.append(f"| `{kind.name}` | {kind.description} | {'<br>'.join(cells) or '—'} |")
+    lines += ["", "### Shipped scenarios", "", "| name | description |", "|---|---|"]
+    for item in shipped_scenarios().values():
+        lines.append(f"| `{item.name}` | {_one_line(item.description)} |")
+    return "\n".join(lines) + "\n"
