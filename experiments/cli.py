@@ -43,8 +43,9 @@ def print_table(summary: pd.DataFrame, header: str) -> None:
 COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = []
 #: Modules with an ``add_commands(subparsers)`` function, imported when the parser is built.
 #: experiments.cli_scenarios provides run, compare, validate, list and show;
-#: experiments.cli_sweep provides sweep, results, export and analyze.
-COMMAND_MODULES: list[str] = ["experiments.cli_scenarios", "experiments.cli_sweep"]
+#: experiments.cli_app the workshop UI; experiments.cli_sweep sweep, results, export, analyze.
+COMMAND_MODULES: list[str] = ["experiments.cli_scenarios", "experiments.cli_app",
+                              "experiments.cli_sweep"]
 
 
 def build_parser() -> argparse.ArgumentParser:

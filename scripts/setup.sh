@@ -29,4 +29,7 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install -q --disable-pip-version-check uv
 UV_COMPILE_BYTECODE=1 .venv/bin/uv pip install -q --python .venv/bin/python -e ".${extra}"
+# The workshop UI's front-end files, so it works with no internet (fetched once, ~6 s).
+.venv/bin/python scripts/vendor_solara_assets.py --check >/dev/null 2>&1 \
+  || .venv/bin/python scripts/vendor_solara_assets.py
 echo "sovsim installed in .venv ($(.venv/bin/python --version))"

@@ -1,0 +1,67 @@
+"""Screenshots of the workshop UI for the README and docs (``docs/img/*.png``).
+
+Each view is opened through a share link built here, so the pictures are reproducible:
+the main view (coordinated resilience at quarter 24 after a live export control), the
+comparison (possession against coordinated resilience) and the ensemble bands.
+
+Usage: ``python scripts/ui_screenshots.py [--out docs/img]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+from ui import share  # noqa: E402
+from ui import state as st  # noqa: E402
+from ui.catalog import shipped_catalog  # noqa: E402
+from ui.server import launch_chromium, running_server  # noqa: E402
+
+
+def views() -> dict[str, str]:
+    """File name -> share-link query of each view."""
+    catalog = shipped_catalog()
+    name = "coordinated_resilience"
+    s = st.initial_state(name, catalog.load(name))
+    s = st.inject(replace(s, step=12), "export_control", ("all",), bloc="A", layer="both")
+    main = replace(s, step=24, message="")
+    return {"main.png": share.encode(main, catalog),
+            "compare.png": share.encode(replace(main, tab=1), catalog),
+            "ensemble.png": share.encode(replace(main, step=40, ensemble=True), catalog)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "img")
+    args = parser.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+    log = Path(tempfile.mkdtemp()) / "solara.log"
+    with running_server(log) as url, sync_playwright() as p:
+        browser = launch_chromium(p)
+        for filename, query in views().items():
+            page = browser.new_page(viewport={"width": 1600, "height": 1200})
+            page.goto(f"{url}?{query}")
+            ready = "[data-chart=control-A]" if filename == "compare.png" else \
+                "[data-chart=control] polyline"
+            page.wait_for_selector(ready, timeout=30_000)
+            if filename == "ensemble.png":
+                page.wait_for_selector('[data-chart=control] [data-series^="band:"]',
+                                       timeout=30_000)
+            page.wait_for_timeout(500)
+            page.screenshot(path=str(args.out / filename), full_page=filename != "main.png")
+            print(f"wrote {args.out / filename}")
+            page.close()
+        browser.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

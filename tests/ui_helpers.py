@@ -1,0 +1,80 @@
+"""Helpers for in-process UI tests (``solara.render``)."""
+
+from __future__ import annotations
+
+import ipyvuetify as v
+import solara
+
+
+def html(rc, cls: str) -> str:
+    """Inner HTML of the one ``solara.HTML`` widget with CSS class ``cls``."""
+    found = [w for w in rc.find(solara.widgets.HTML).widgets
+             if cls in (w.attributes.get("class") or "").split()]
+    assert len(found) == 1, f"{len(found)} HTML widgets with class {cls!r}"
+    return found[0].unsafe_innerHTML
+
+
+def button(rc, label: str) -> v.Btn:
+    found = [w for w in rc.find(v.Btn).widgets
+             if label in [c for c in w.children if isinstance(c, str)]]
+    assert len(found) == 1, f"{len(found)} buttons labelled {label!r}"
+    return found[0]
+
+
+def texts(rc) -> str:
+    """All plain text shown by Text/Warning widgets, joined."""
+    return "\n".join(c for w in descendants(rc.container) if isinstance(w, (v.Html, v.Alert))
+                     for c in w.children if isinstance(c, str))
+
+
+def descendants(widget) -> list:
+    """Every widget below ``widget`` (children and slots)."""
+    out, todo = [], [widget]
+    while todo:
+        w = todo.pop(0)
+        kids = list(getattr(w, "children", None) or [])
+        for slot in getattr(w, "v_slots", None) or []:
+            kids += list(slot.get("children") or []) if isinstance(slot, dict) else []
+        for k in kids:
+            if hasattr(k, "keys"):  # a widget, not a string
+                out.append(k)
+                todo.append(k)
+    return out
+
+
+def with_class(rc, cls: str) -> list:
+    """Containers (Column/Row sheets) whose CSS classes include ``cls``."""
+    return [w for w in descendants(rc.container)
+            if cls in (getattr(w, "class_", None) or "").split()]
+
+
+def lever(rc, name: str, widget=v.Slider, panel: str = ""):
+    """The control of parameter ``name``, in the panel with CSS class ``panel`` if given
+    (levers also appear in the per-state overrides panel)."""
+    scope = descendants(with_class(rc, panel)[0]) if panel else descendants(rc.container)
+    boxes = [w for w in scope if f"lever-{name}" in (getattr(w, "class_", None) or "").split()]
+    if not panel:
+        inside = {id(w) for p in with_class(rc, "panel-overrides") for w in descendants(p)}
+        boxes = [b for b in boxes if id(b) not in inside]
+    assert len(boxes) == 1, f"{len(boxes)} controls for {name}"
+    found = [w for w in descendants(boxes[0]) if isinstance(w, widget)]
+    assert len(found) == 1, f"{len(found)} {widget.__name__} in lever-{name}"
+    return found[0]
+
+
+def lever_label(rc, name: str) -> str:
+    """The label text of the all-states control of ``name``."""
+    box = [b for b in with_class(rc, f"lever-{name}")][-1] if not with_class(
+        rc, "panel-overrides") else None
+    assert box is not None, "close the overrides panel first"
+    return " ".join(c for w in descendants(box) if isinstance(w, v.Html)
+                    for c in w.children if isinstance(c, str))
+
+
+def tab(rc, label: str) -> None:
+    """Switch the page's section (the tab bar's toggle buttons)."""
+    rc.find(v.BtnToggle).widget.v_model = label
+
+
+def textarea(rc, label: str) -> v.Textarea:
+    return rc.find(v.Textarea, label=label).widget

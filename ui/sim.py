@@ -1,0 +1,191 @@
+"""Runs behind the UI: the live run (stepped as the room watches), full runs and ensembles.
+
+Every result handed to components is an immutable :class:`Trajectory` or :class:`Ensemble`;
+the only mutable object is :class:`LiveRun`, one per browser session (created in the
+session's component state, never at module level).
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, replace
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from model import MODEL_VERSION, REGION_OUTCOMES, STATE_OUTCOMES, ScenarioSpec, SovereigntyModel
+from model.parameters import SUMMED_OUTCOMES
+
+STATE_INDEX = {o.name: k for k, o in enumerate(STATE_OUTCOMES)}
+REGION_INDEX = {o.name: k for k, o in enumerate(REGION_OUTCOMES)}
+#: Default ensemble size; replication ``i`` uses seed ``i`` (common random numbers).
+ENSEMBLE_SIZE = 20
+ENSEMBLE_SIZES = (10, 20, 50)
+REGION = "region"
+
+
+@dataclass(frozen=True)
+class Trajectory:
+    """Outcomes of one run from step 0 to ``step`` (arrays are read-only copies)."""
+
+    spec: ScenarioSpec
+    step: int
+    iso3: tuple[str, ...]
+    state_metrics: np.ndarray  # (step + 1, S, K) state outcomes
+    region_metrics: np.ndarray  # (step + 1, R) region outcomes
+    shares: np.ndarray  # (S, V) supplier shares at ``step``
+    vendor_keys: tuple[str, ...]
+    vendor_blocs: tuple[str, ...]
+    vendor_is_model: tuple[bool, ...]
+    event_log: tuple[MappingProxyType, ...]
+    provenance: MappingProxyType
+
+    @property
+    def horizon(self) -> int:
+        return self.spec.horizon
+
+    def series(self, metric: str, focus: str = REGION) -> np.ndarray:
+        """A metric over steps 0..step, for the region (aggregated) or one state."""
+        return outcome_series(self.state_metrics, self.region_metrics, self.iso3, metric, focus)
+
+    def final(self, metric: str, focus: str = REGION) -> float:
+        return float(self.series(metric, focus)[-1])
+
+    def results_csv(self) -> str:
+        """The tidy per-state table as CSV, provenance in every row."""
+        return self.results_frame().to_csv(index=False)
+
+    def results_frame(self) -> pd.DataFrame:
+        """Tidy per-state table (``step, iso3``, outcomes) with provenance columns."""
+        steps, S, _ = self.state_metrics.shape
+        frame = pd.DataFrame(self.state_metrics.reshape(steps * S, -1),
+                             columns=[o.name for o in STATE_OUTCOMES])
+        frame.insert(0, "iso3", np.tile(self.iso3, steps))
+        frame.insert(0, "step", np.repeat(np.arange(steps), S))
+        for key in ("model_version", "scenario", "scenario_hash", "seed"):
+            frame[key] = self.provenance[key]
+        return frame
+
+
+def outcome_series(state_metrics: np.ndarray, region_metrics: np.ndarray, iso3, metric: str,
+                   focus: str) -> np.ndarray:
+    """Works on one run (T, S, K) or a stack of runs (N, T, S, K)."""
+    if metric in REGION_INDEX:
+        return region_metrics[..., REGION_INDEX[metric]]
+    k = STATE_INDEX[metric]
+    if focus == REGION:
+        values = state_metrics[..., k]
+        return values.sum(-1) if metric in SUMMED_OUTCOMES else values.mean(-1)
+    return state_metrics[..., list(iso3).index(focus), k]
+
+
+def provenance(spec: ScenarioSpec, seed: int | None = None) -> MappingProxyType:
+    return MappingProxyType({"model_version": MODEL_VERSION, "scenario": spec.name,
+                             "scenario_hash": spec.digest(),
+                             "seed": spec.seed if seed is None else seed})
+
+
+def snapshot(model: SovereigntyModel) -> Trajectory:
+    """An immutable copy of what ``model`` has produced so far."""
+    t = model.steps
+
+    def frozen(a: np.ndarray) -> np.ndarray:
+        a = np.array(a, copy=True)
+        a.setflags(write=False)
+        return a
+
+    return Trajectory(
+        spec=model.spec, step=t, iso3=tuple(model.iso3),
+        state_metrics=frozen(model.state_metrics[: t + 1]),
+        region_metrics=frozen(model.region_metrics[: t + 1]),
+        shares=frozen(model.shares), vendor_keys=tuple(model.vendor_keys),
+        vendor_blocs=tuple(model.bloc), vendor_is_model=tuple(bool(x) for x in model.is_model),
+        event_log=tuple(MappingProxyType(dict(e)) for e in model.event_log),
+        provenance=provenance(model.spec, model.seed))
+
+
+def run_full(spec: ScenarioSpec, seed: int | None = None) -> Trajectory:
+    """Run ``spec`` to its horizon (with ``seed`` instead of the spec's, if given)."""
+    if seed is not None:
+        spec = replace(spec, seed=seed)
+    model = SovereigntyModel(spec, collect=False)
+    model.run()
+    return snapshot(model)
+
+
+class LiveRun:
+    """The one stepped model of a browser session.
+
+    :meth:`advance_to` returns the run of ``spec`` at ``step``: it keeps stepping the current
+    model when the spec is unchanged and the step lies ahead, and otherwise re-runs from the
+    start (a 40-step run takes ~15 ms), so results never depend on the order of clicks.
+    """
+
+    def __init__(self) -> None:
+        self.model: SovereigntyModel | None = None
+
+    def advance_to(self, spec: ScenarioSpec, step: int) -> Trajectory:
+        if not 0 <= step <= spec.horizon:
+            raise ValueError(f"step {step} is outside 0..{spec.horizon}")
+        m = self.model
+        if m is None or m.spec != spec or m.steps > step:
+            m = self.model = SovereigntyModel(spec, collect=False)
+        while m.steps < step:
+            m.step()
+        return snapshot(m)
+
+
+@dataclass(frozen=True)
+class Ensemble:
+    """``n`` replications of one spec with seeds 1..n (common random numbers)."""
+
+    spec: ScenarioSpec
+    seeds: tuple[int, ...]
+    iso3: tuple[str, ...]
+    state_metrics: np.ndarray  # (N, T + 1, S, K)
+    region_metrics: np.ndarray  # (N, T + 1, R)
+
+    def band(self, metric: str, focus: str = REGION) -> tuple[np.ndarray, ...]:
+        """(median, 5th percentile, 95th percentile) over replications, per step."""
+        values = outcome_series(self.state_metrics, self.region_metrics, self.iso3, metric,
+                                focus)
+        low, median, high = np.percentile(values, [5, 50, 95], axis=0)
+        return median, low, high
+
+    @property
+    def provenance(self) -> dict[str, Any]:
+        p = dict(provenance(self.spec))
+        p["seed"] = f"{self.seeds[0]}..{self.seeds[-1]}"
+        return p
+
+
+def run_ensemble(spec: ScenarioSpec, n: int = ENSEMBLE_SIZE) -> Ensemble:
+    """Replicate ``spec`` to its horizon with seeds 1..n."""
+    if n < 2:
+        raise ValueError(f"an ensemble needs at least 2 replications, got {n}")
+    runs = [run_full(spec, seed=s) for s in range(1, n + 1)]
+    return Ensemble(spec, tuple(range(1, n + 1)), runs[0].iso3,
+                    np.stack([r.state_metrics for r in runs]),
+                    np.stack([r.region_metrics for r in runs]))
+
+
+class EnsembleCache:
+    """One session's ensembles, by spec (a few kept), so toggling the ensemble view or
+    returning to a setup does not re-run 20 replications; safe to fill from a thread."""
+
+    def __init__(self, size: int = 6) -> None:
+        self.size = size
+        self._items: dict[tuple[str, int], Ensemble] = {}  # by content hash (not name), n
+        self._lock = threading.Lock()
+
+    def get(self, spec: ScenarioSpec, n: int = ENSEMBLE_SIZE) -> Ensemble:
+        with self._lock:  # one computation at a time; a waiting caller then finds it
+            key = (spec.digest(), n)
+            if key not in self._items:
+                if len(self._items) >= self.size:
+                    self._items.pop(next(iter(self._items)))
+                self._items[key] = run_ensemble(spec, n)
+            hit = self._items[key]
+            return hit if hit.spec == spec else replace(hit, spec=spec)

@@ -1,0 +1,164 @@
+"""The UI's state: frozen dataclasses and pure functions that return a changed copy.
+
+Components never mutate state; they call back with a new :class:`AppState` made by the
+functions here, so every view is a function of one immutable value (which is also what a
+share link encodes).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from model import EVENT_KINDS, PARAMETERS, Event, ScenarioSpec
+from model.spec import SpecError, check_event
+
+from .sim import ENSEMBLE_SIZE, REGION
+
+#: Live event buttons, in the order shown.
+LIVE_EVENT_KINDS = ("export_control", "vendor_cutoff", "price_shock", "regional_summit")
+SPEEDS = (1.0, 2.0, 4.0, 8.0)  # quarters per second
+
+
+@dataclass(frozen=True)
+class Setup:
+    """What runs: a loaded scenario, the user's lever changes, and live events.
+
+    ``values`` are levers (for all states / the region) and uncertainties; ``overrides`` are
+    per-state lever values on top; ``live_events`` were injected by the facilitator.
+    """
+
+    scenario: str
+    base: ScenarioSpec
+    values: Mapping[str, Any] = field(default_factory=dict)
+    overrides: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    live_events: tuple[Event, ...] = ()
+
+    def spec(self) -> ScenarioSpec:
+        """The resolved, validated scenario (raises :class:`SpecError`)."""
+        spec = self.base.with_values(**self.values) if self.values else self.base
+        overrides = {k: dict(v) for k, v in self.base.overrides.items()}
+        for iso3, values in self.overrides.items():
+            overrides.setdefault(iso3, {}).update(values)
+        return replace(spec, overrides=overrides, events=(*self.base.events, *self.live_events))
+
+    def value(self, name: str, iso3: str | None = None) -> Any:
+        """The lever or uncertainty value in effect (for ``iso3`` when given)."""
+        if iso3 is not None and name in self.overrides.get(iso3, {}):
+            return self.overrides[iso3][name]
+        if name in self.values:
+            return self.values[name]
+        return self.base.value(name, iso3)
+
+
+@dataclass(frozen=True)
+class AppState:
+    """Everything one browser session shows."""
+
+    setup: Setup
+    step: int
+    playing: bool = False
+    speed: float = 2.0
+    ensemble: bool = False
+    ensemble_size: int = ENSEMBLE_SIZE  # replications, seeds 1..n
+    focus: str = REGION  # "region" or an ISO3 code
+    override_state: str = ""  # state chosen in the per-state overrides panel
+    compare: tuple[str, str] = ("", "")  # scenario names; "" = defaults (baseline, current)
+    tab: int = 0  # 0 workshop, 1 compare, 2 about, 3 glossary
+    message: str = ""  # last one-line error or notice shown to the user
+
+
+def initial_state(scenario: str, base: ScenarioSpec) -> AppState:
+    """A fresh session: the scenario run to its horizon, paused."""
+    return AppState(Setup(scenario, base), step=base.horizon,
+                    override_state=base.states[0].iso3)
+
+
+def _resolve(state: AppState, setup: Setup, **changes: Any) -> AppState:
+    """``state`` with ``setup`` if it resolves to a valid spec; else unchanged + message."""
+    try:
+        spec = setup.spec()
+    except SpecError as exc:
+        return replace(state, message=str(exc))
+    step = min(changes.pop("step", state.step), spec.horizon)
+    return replace(state, setup=setup, step=step, message=changes.pop("message", ""), **changes)
+
+
+def set_value(state: AppState, name: str, value: Any) -> AppState:
+    """Change a lever (all states / the region) or an uncertainty; the run restarts."""
+    if name not in PARAMETERS:
+        return replace(state, message=f"{name}: unknown parameter")
+    values = dict(state.setup.values)
+    values[name] = value
+    return _resolve(state, replace(state.setup, values=values))
+
+
+def set_override(state: AppState, iso3: str, name: str, value: Any) -> AppState:
+    """Change one state's lever."""
+    overrides = {k: dict(v) for k, v in state.setup.overrides.items()}
+    overrides.setdefault(iso3, {})[name] = value
+    return _resolve(state, replace(state.setup, overrides=overrides))
+
+
+def clear_overrides(state: AppState, iso3: str) -> AppState:
+    overrides = {k: dict(v) for k, v in state.setup.overrides.items() if k != iso3}
+    return _resolve(state, replace(state.setup, overrides=overrides))
+
+
+def load_scenario(state: AppState, scenario: str, base: ScenarioSpec) -> AppState:
+    """Switch to another scenario: lever changes, overrides and live events are dropped."""
+    fresh = initial_state(scenario, base)
+    return replace(fresh, speed=state.speed, ensemble=state.ensemble, focus=state.focus
+                   if state.focus in (REGION, *(s.iso3 for s in base.states)) else REGION,
+                   compare=state.compare)
+
+
+def inject(state: AppState, kind: str, targets: tuple[str, ...], **params: Any) -> AppState:
+    """Schedule a live event at the start of the next quarter (it enters the scenario, so
+    replaying the exported scenario reproduces what the room saw)."""
+    spec = state.setup.spec()
+    if kind not in EVENT_KINDS:
+        return replace(state, message=f"{kind}: unknown event kind")
+    if state.step >= spec.horizon:
+        return replace(state, message=f"the run is at its last quarter ({spec.horizon}); "
+                                      "reset or step back before injecting an event")
+    event = Event(state.step + 1, kind, tuple(targets), dict(params))
+    try:
+        check_event(event, [s.iso3 for s in spec.states], spec.horizon, "event")
+    except SpecError as exc:
+        return replace(state, message=str(exc))
+    label = EVENT_KINDS[kind].label
+    setup = replace(state.setup, live_events=(*state.setup.live_events, event))
+    return _resolve(state, setup, message=f"{label} scheduled for quarter {event.step}")
+
+
+def clear_live_events(state: AppState) -> AppState:
+    return _resolve(state, replace(state.setup, live_events=()))
+
+
+def play(state: AppState) -> AppState:
+    """Start playing (from quarter 0 if the run is at its end)."""
+    horizon = state.setup.spec().horizon
+    return replace(state, playing=True, step=0 if state.step >= horizon else state.step)
+
+
+def pause(state: AppState) -> AppState:
+    return replace(state, playing=False)
+
+
+def step_once(state: AppState) -> AppState:
+    """One quarter ahead; stops playing at the horizon."""
+    horizon = state.setup.spec().horizon
+    step = min(state.step + 1, horizon)
+    return replace(state, step=step, playing=state.playing and step < horizon)
+
+
+def tick(state: AppState) -> AppState:
+    """The player's step: advances only while playing (a tick racing a pause is void)."""
+    return step_once(state) if state.playing else state
+
+
+def reset(state: AppState) -> AppState:
+    """Back to quarter 0, paused (levers and live events kept)."""
+    return replace(state, step=0, playing=False, message="")
