@@ -77,7 +77,7 @@ class SovereigntyModel(mesa.Model):
         self.region_metrics = np.zeros((self.horizon + 1, len(REGION_OUTCOMES)))
         self._price_quotes()
         everyone = np.ones(len(self.owner), dtype=bool)
-        self._tally(everyone, everyone)
+        self._tally(everyone, everyone, self.known.ravel().take(self.cell[0]))
         self.datacollector = _datacollector() if collect else None
         self._record()
 
@@ -180,15 +180,16 @@ class SovereigntyModel(mesa.Model):
         shares = np.array([x.initial_share for x in self.archetypes])
         model_p = np.where(self.is_model, shares, 0) / shares[self.is_model].sum()
         compute_p = np.where(~self.is_model, shares, 0) / shares[~self.is_model].sum()
-        self.model_v = rng.choice(V, size=N, p=model_p)
-        self.compute_v = rng.choice(V, size=N, p=compute_p)
-        self.depth_model = rng.uniform(0.0, c["initial_lockin_max"], N)
-        self.depth_compute = rng.uniform(0.0, c["initial_lockin_max"], N)
+        # row 0: model layer, row 1: compute layer
+        self.supplier = np.array((rng.choice(V, size=N, p=model_p),
+                                  rng.choice(V, size=N, p=compute_p)))
+        self.depth = np.array((rng.uniform(0.0, c["initial_lockin_max"], N),
+                               rng.uniform(0.0, c["initial_lockin_max"], N)))
         term = self.lever["contract_term"][self.owner]
         self.contract_left = np.floor(rng.random(N) * term).astype(np.int64) + 1
         self.outage_left = np.zeros(N, dtype=np.int64)
         # language fit of every workflow with every model supplier (1 for compute)
-        self.workflow_index = np.arange(N)
+        self.fit_cell = np.arange(N) * V  # flat index base into the (N, V) fit matrix
         self.owner_matrix = (self.owner == np.arange(S)[:, None]).astype(float)
         self.fit = 1.0 - self.language_need[:, None] * (1.0 - self.language_fit)
         self.premium = self.lever["ours_premium"][:, None] * self.is_national
@@ -199,6 +200,9 @@ class SovereigntyModel(mesa.Model):
         self.reference_price = self.volume * 2.0  # USD m per workflow-quarter at unit cost
         self.own_demand = self.n_workflows * self.reference_price  # USD m / quarter
         self.owner_both = np.concatenate([self.owner, self.owner + S])
+        self.owner_cell = self.owner * V  # flat (state, supplier) index base
+        self.volume_w = self.volume[self.owner]
+        self.stakes_both = np.concatenate([self.stakes, self.stakes])
         self._update_shares()
         self.own_size = bargaining.demand_effect(self.own_demand, self.u["demand_half_saturation"])
 
@@ -221,6 +225,16 @@ class SovereigntyModel(mesa.Model):
         self.incident = np.zeros(len(self.owner), dtype=bool)
 
     # ---------------------------------------------------------------- derived quantities
+    @property
+    def model_v(self) -> np.ndarray:
+        """Each workflow's model supplier (column index; a view)."""
+        return self.supplier[0]
+
+    @property
+    def compute_v(self) -> np.ndarray:
+        """Each workflow's compute supplier (column index; a view)."""
+        return self.supplier[1]
+
     @property
     def cohesion(self) -> float:
         """Mean trust of the regional body's members, as of the last update."""
@@ -438,15 +452,14 @@ class SovereigntyModel(mesa.Model):
         # M6 forced migrations, then renewals (M1, M2, M4, M8)
         self.switch_paid = np.zeros(S)
         self.outage_left = np.maximum(self.outage_left - 1, 0)
-        forced = supply.cut_off(self.model_v, self.compute_v, self.owner, unavailable)
+        forced = supply.cut_off(self.cell, unavailable)
         self.contract_left -= 1
         due = forced | (self.contract_left <= 0)
         if due.any():
             self._renew(np.flatnonzero(due), forced[due], unavailable)
         self._update_shares()
         # M1 lock-in deepens on every workflow (switchers start again from 0)
-        self.depth_model = lockin.deepen(self.depth_model, u["lockin_growth"])
-        self.depth_compute = lockin.deepen(self.depth_compute, u["lockin_growth"])
+        self.depth = lockin.deepen(self.depth, u["lockin_growth"])
 
     def _national_programmes(self) -> None:
         """M5: launch affordable programmes, age them, release and train national models."""
@@ -478,8 +491,8 @@ class SovereigntyModel(mesa.Model):
         n = len(idx)
         known = self.known[s]
         high = self.high_stakes[idx]
-        current = np.array((self.model_v[idx], self.compute_v[idx]))
-        depth = np.array((self.depth_model[idx], self.depth_compute[idx]))
+        current = self.supplier[:, idx]
+        depth = self.depth[:, idx]
         exposure = lockin.exposure(depth, self.portability[current], self.std[s],
                                    u["standards_effect"])
         cost_to_leave = lockin.switching_cost(exposure, 4 * self.price[s, current],
@@ -504,8 +517,8 @@ class SovereigntyModel(mesa.Model):
         quarters = lockin.migration_quarters(exposure, u["migration_max_quarters"])
         # forced off with nowhere to go: unserved, and tendered again next quarter
         migration = (np.where(moved, quarters, 1) * lost).max(axis=0)
-        self.model_v[idx], self.compute_v[idx] = winner
-        self.depth_model[idx], self.depth_compute[idx] = np.where(moved, 0.0, depth)
+        self.supplier[:, idx] = winner
+        self.depth[:, idx] = np.where(moved, 0.0, depth)
         self.outage_left[idx] = np.maximum(self.outage_left[idx], migration)
         stuck = (lost & ~moved).any(axis=0)
         self.contract_left[idx] = np.where(stuck, 1, term)
@@ -513,9 +526,8 @@ class SovereigntyModel(mesa.Model):
     def _update_shares(self) -> None:
         """Stakes-weighted supplier shares per state, (S, V): each layer's columns sum to 1."""
         S, V = self.n_states, self.n_vendors
-        base = self.owner * V
-        both = np.bincount(np.concatenate([base + self.model_v, base + self.compute_v]),
-                           np.concatenate([self.stakes, self.stakes]), minlength=S * V)
+        self.cell = self.owner_cell + self.supplier  # (2, N) flat index into (S, V) arrays
+        both = np.bincount(self.cell.ravel(), self.stakes_both, minlength=S * V)
         self.shares = both.reshape(S, V) / self.stakes_total[:, None]
 
     # -- suppliers (called from VendorAgent.step_all)
@@ -524,12 +536,9 @@ class SovereigntyModel(mesa.Model):
         u, S = self.u, self.n_states
         unavailable = self.unavailable_now
         credible = np.where(self.known, 1.0, 0.5) * ~unavailable
-        std = self.std[self.owner]
-        exposure = lockin.exposure(
-            np.concatenate([self.depth_model, self.depth_compute]),
-            self.portability[np.concatenate([self.model_v, self.compute_v])],
-            np.concatenate([std, std]), u["standards_effect"])
-        ratio = np.bincount(self.owner_both, exposure, minlength=2 * S).reshape(2, S).T
+        exposure = lockin.exposure(self.depth, self.portability[self.supplier],
+                                   self.std[self.owner], u["standards_effect"])
+        ratio = np.bincount(self.owner_both, exposure.ravel(), minlength=2 * S).reshape(2, S).T
         ratio *= u["switching_cost_max"] / self.n_workflows[:, None]
         alternatives = np.add.reduceat(credible, self.layer_starts, axis=1) - 1.0
         outside = bargaining.outside_options(alternatives, ratio)
@@ -563,31 +572,35 @@ class SovereigntyModel(mesa.Model):
     # -- accounting and incidents (M9)
     def _account(self) -> None:
         u = self.u
-        mv = self.model_v
+        mv, cv = self.supplier
         served = self.outage_left == 0
         draws = self.streams["incidents"].random(len(mv))
-        chain_reliability = self.reliability[mv] * self.reliability[self.compute_v]
-        p = incidents.probability(u["incident_base_rate"], chain_reliability,
-                                  self.known[self.owner, mv], u["unevaluated_risk_multiplier"],
-                                  u["evaluation_effectiveness"]) * self.incident_factor[mv]
+        evaluated = self.known.ravel().take(self.cell[0])
+        chain_reliability = self.reliability.take(mv) * self.reliability.take(cv)
+        p = incidents.probability(u["incident_base_rate"], chain_reliability, evaluated,
+                                  u["unevaluated_risk_multiplier"],
+                                  u["evaluation_effectiveness"]) * self.incident_factor.take(mv)
         self.incident = served & self.high_stakes & (draws < p)
         # migrating workflows pay their new supplier from signature; stranded ones pay nobody
-        billed = ~supply.cut_off(mv, self.compute_v, self.owner, self.unavailable_now)
-        self._tally(served, billed)
+        billed = ~supply.cut_off(self.cell, self.unavailable_now)
+        self._tally(served, billed, evaluated)
         self.spend_now = (self.service_spend + self.invest_total + self.contribution
                           + self.nm_cost + self.switch_paid)
         self.cumulative_cost = self.cumulative_cost + self.spend_now
         self.outage_quarters += 1.0 - self.served_count / self.n_workflows
 
-    def _tally(self, served: np.ndarray, billed: np.ndarray) -> None:
+    def _tally(self, served: np.ndarray, billed: np.ndarray, evaluated: np.ndarray) -> None:
         """Per-state sums of this quarter's workflow quantities, in one matrix product:
         service spend, spend at unit cost, workflows served, public value, incidents,
         evaluated high-stakes workflows."""
-        owner, mv, cv = self.owner, self.model_v, self.compute_v
-        price = self.price[owner, mv] + self.price[owner, cv]
-        unit = self.volume[owner] * (self.effective_unit_cost[mv] + self.effective_unit_cost[cv])
-        value = self.stakes * self.q_true[owner, mv] * self.fit[self.workflow_index, mv]
-        evaluated = self.known[owner, mv] & self.high_stakes
+        mv, cv = self.supplier
+        cell_m, cell_c = self.cell
+        price = self.price.ravel().take(cell_m) + self.price.ravel().take(cell_c)
+        cost = self.effective_unit_cost
+        unit = self.volume_w * (cost.take(mv) + cost.take(cv))
+        value = self.stakes * self.q_true.ravel().take(cell_m) * self.fit.ravel().take(
+            self.fit_cell + mv)
+        evaluated = evaluated & self.high_stakes
         sums = self.owner_matrix @ np.array(
             (price * billed, unit * billed, served, value * (served & ~self.incident),
              self.incident, evaluated)).T

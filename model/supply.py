@@ -7,12 +7,13 @@ from __future__ import annotations
 import numpy as np
 
 
-def cut_off(model_vendor, compute_vendor, owner, unavailable) -> np.ndarray:
+def cut_off(cells, unavailable) -> np.ndarray:
     """Workflows whose model or compute supplier is unavailable to their state.
 
-    ``unavailable[s, v]`` is True where supplier v cannot serve state s.
+    ``unavailable[s, v]`` is True where supplier v cannot serve state s; ``cells`` is
+    (layers, workflows) of flat indices ``s * n_suppliers + v`` into it.
     """
-    return unavailable[owner, model_vendor] | unavailable[owner, compute_vendor]
+    return unavailable.ravel().take(cells).any(axis=0)
 
 
 def expire(restricted_until, step: int) -> np.ndarray:

@@ -97,8 +97,8 @@ class TestM5NationalProgramme:
 class TestM6Supply:
     def test_workflows_on_an_unavailable_supplier_are_cut_off(self):
         unavailable = np.array([[False, True, False], [False, False, False]])
-        got = supply.cut_off(np.array([0, 1, 1]), np.array([2, 2, 0]), np.array([0, 0, 1]),
-                             unavailable)
+        owner, model, compute = np.array([0, 0, 1]), np.array([0, 1, 1]), np.array([2, 2, 0])
+        got = supply.cut_off(np.array([owner * 3 + model, owner * 3 + compute]), unavailable)
         assert got.tolist() == [False, True, False]
 
     def test_restrictions_expire(self):
