@@ -8,5 +8,7 @@ import numpy as np
 
 
 def over_cap(shares, cap) -> np.ndarray:
-    """``shares[s, v] >= cap[s]`` for suppliers barred from new awards (tolerance 1e-9)."""
-    return np.asarray(shares) >= np.asarray(cap)[:, None] - 1e-9
+    """``shares[s, v] >= cap[s]`` for suppliers barred from new awards (tolerance 1e-9);
+    a cap of 1 means no cap (a sole supplier is not barred)."""
+    cap = np.asarray(cap)[:, None]
+    return (np.asarray(shares) >= cap - 1e-9) & (cap < 1.0)

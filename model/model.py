@@ -95,10 +95,12 @@ class SovereigntyModel(mesa.Model):
                            if p.kind == "lever" and p.scope == "region"}
         self.rhetoric = self.lever["possessive_rhetoric"].astype(float).copy()
         self.budget = self.lever["ai_budget_share"] * self.gdp / 4 / 1e6  # USD m / quarter
-        self.invest_eval = self.lever["own_evaluation_share"] * self.budget
-        self.invest_proc = self.lever["procurement_capacity_share"] * self.budget
-        self.invest_compute = self.lever["domestic_compute_share"] * self.budget
-        self.invest_total = self.invest_eval + self.invest_proc + self.invest_compute
+        # rows: evaluation, procurement, domestic compute (US$ m per quarter)
+        self.investment = np.array((self.lever["own_evaluation_share"],
+                                    self.lever["procurement_capacity_share"],
+                                    self.lever["domestic_compute_share"])) * self.budget
+        self.invest_total = self.investment.sum(axis=0)
+        self.invests_in_compute = bool(self.investment[2].any())
         self.wants_national = self.lever["national_model"] & nmp.affordable(
             self.u["national_model_capex"], 4 * self.budget, c["national_model_affordability"])
         self.any_national = bool(self.wants_national.any())
@@ -109,11 +111,15 @@ class SovereigntyModel(mesa.Model):
         self.talent = self.readiness.copy()
         half = self.u["evaluation_half_capacity"]
         has_body = np.array([bool(s.eval_body) for s in data])
-        self.eval_stock = half * (c["initial_evaluation_readiness"] * self.readiness
-                                  + c["initial_evaluation_body"] * has_body)
-        self.proc_stock = half * c["initial_procurement_readiness"] * self.readiness
-        self.compute_stock = np.array([s.datacenter_mw for s in data]) * c["datacenter_mw_value"]
-        self.chip_access = np.ones(S)
+        self.stocks = np.array((  # same rows as self.investment, US$ m of capacity
+            half * (c["initial_evaluation_readiness"] * self.readiness
+                    + c["initial_evaluation_body"] * has_body),
+            half * c["initial_procurement_readiness"] * self.readiness,
+            np.array([s.datacenter_mw for s in data]) * c["datacenter_mw_value"]))
+        self.half_capacity = np.array((half, half, c["compute_half_capacity"]))[:, None]
+        self.capacities = evaluation.capacity(self.stocks, self.half_capacity)
+        self.full_chip_access = np.ones(S)
+        self.chip_access = self.full_chip_access
         self.trust = np.where(self.lever["member"], c["initial_trust"], 0.0)
         self.member = self.lever["member"].copy()
         self.cumulative_cost = np.zeros(S)
@@ -189,6 +195,10 @@ class SovereigntyModel(mesa.Model):
         self.contract_left = np.floor(rng.random(N) * term).astype(np.int64) + 1
         self.outage_left = np.zeros(N, dtype=np.int64)
         # language fit of every workflow with every model supplier (1 for compute)
+        self.nobody = np.zeros(N, dtype=bool)
+        self.nobody_barred = np.zeros((N, V), dtype=bool)
+        self.any_cap = bool((self.lever["diversification_cap"] < 1.0).any())
+        self.any_required = bool(self.lever["require_evaluation"].any())
         self.fit_cell = np.arange(N) * V  # flat index base into the (N, V) fit matrix
         self.owner_matrix = (self.owner == np.arange(S)[:, None]).astype(float)
         self.fit = 1.0 - self.language_need[:, None] * (1.0 - self.language_fit)
@@ -221,10 +231,27 @@ class SovereigntyModel(mesa.Model):
         self.spend_now = np.zeros(S)
         self.switch_paid = np.zeros(S)
         self.contribution = np.zeros(S)
+        self.arrangements = int(self.body_lever["pooled_evaluation"]) + int(
+            self.body_lever["joint_procurement"])
         self.nm_cost = np.zeros(S)
         self.incident = np.zeros(len(self.owner), dtype=bool)
 
     # ---------------------------------------------------------------- derived quantities
+    @property
+    def eval_stock(self) -> np.ndarray:
+        """Own evaluation capacity stock per state (US$ m)."""
+        return self.stocks[0]
+
+    @property
+    def proc_stock(self) -> np.ndarray:
+        """Procurement capacity stock per state (US$ m)."""
+        return self.stocks[1]
+
+    @property
+    def compute_stock(self) -> np.ndarray:
+        """Domestic compute stock per state (US$ m)."""
+        return self.stocks[2]
+
     @property
     def model_v(self) -> np.ndarray:
         """Each workflow's model supplier (column index; a view)."""
@@ -260,18 +287,24 @@ class SovereigntyModel(mesa.Model):
         the state's own national model not yet released)."""
         blocked = supply.expire(self.restricted_until, self.steps)
         blocked |= ~self.active
+        # no workflow can sit on an unreleased national model, so only this can cut one off
+        self.supply_disrupted = bool(blocked.any())
         blocked[:, self.national_col] |= self.nm_age < self.c["national_model_build_quarters"]
         return blocked
 
     def _update_standards(self) -> None:
         """Effective interoperability standards: own adoption, or the body's shared standard
         scaled by cohesion for members, whichever is higher."""
-        shared = self.body_lever["shared_standards"] * self._cohesion
+        level = self.body_lever["shared_standards"]
+        if level == 0.0:  # no shared standard: own adoption, which never changes
+            self.std = self.lever["interop_standards"]
+            return
+        shared = level * self._cohesion
         self.std = np.maximum(self.lever["interop_standards"], np.where(self.member, shared, 0.0))
 
     def effective_evaluation(self) -> np.ndarray:
         """Testing capacity per state: own, or the pool's scaled by cohesion for members."""
-        own = evaluation.capacity(self.eval_stock, self.u["evaluation_half_capacity"])
+        own = self.capacities[0]
         if not self.body_lever["pooled_evaluation"]:
             return own
         pooled = self.pooled_evaluation_capacity * self._cohesion
@@ -315,8 +348,11 @@ class SovereigntyModel(mesa.Model):
         while self._pending_events and self._pending_events[0].step <= t:
             event = self._pending_events.pop(0)
             self.apply_event(event, origin="live" if event in self.live_events else "scenario")
-        chip_blocked = self.restricted_until[:, self.chip_cols].max(axis=1) > t
-        access = np.where(chip_blocked, self.c["restricted_chip_access"], 1.0)
+        if self.restricted_until.max() > t:  # any restriction in force
+            chip_blocked = self.restricted_until[:, self.chip_cols].max(axis=1) > t
+            access = np.where(chip_blocked, self.c["restricted_chip_access"], 1.0)
+        else:
+            access = self.full_chip_access
         if t < self.chip_shortage_until:
             access = np.minimum(access, self.c["shortage_chip_access"])
         self.chip_access = access
@@ -387,12 +423,15 @@ class SovereigntyModel(mesa.Model):
         # fixed-shape draws every quarter keep the streams aligned across scenarios
         shocks = self.streams["cohesion"].normal(0.0, c["trust_noise"], S)
         ev = self.streams["evaluation"]
-        ev_draws, ev_noise = ev.random(V), ev.normal(size=V)
-        arrangements = int(lev["pooled_evaluation"]) + int(lev["joint_procurement"])
-        share = np.where(self.member, self.lever["regional_contribution_share"], 0.0) \
-            if arrangements else np.zeros(S)
-        self.contribution = share * self.budget
-        total = float(self.contribution.sum())
+        # this quarter's evaluation draws: row 0 pooled testing, row 1 new releases, rows 2..
+        # states' own testing (one call each keeps the stream cheap and aligned)
+        self.ev_uniform, self.ev_normal = ev.random((S + 2, V)), ev.normal(size=(S + 1, V))
+        ev_draws, ev_noise = self.ev_uniform[0], self.ev_normal[0]
+        arrangements = self.arrangements
+        if arrangements:
+            share = np.where(self.member, self.lever["regional_contribution_share"], 0.0)
+            self.contribution = share * self.budget
+        total = float(self.contribution.sum()) if arrangements else 0.0
         eval_part = total * lev["pooled_evaluation"] / max(arrangements, 1)
         depreciation = u["capacity_depreciation"]
         self.pool_eval_stock = self.pool_eval_stock * (1 - depreciation) + eval_part
@@ -429,30 +468,31 @@ class SovereigntyModel(mesa.Model):
     # -- states (called from StateAgent.step_all)
     def state_phase(self) -> None:
         u = self.u
-        S, V = self.n_states, self.n_vendors
+        S = self.n_states
         depreciation = u["capacity_depreciation"]
-        # investments in capacity stocks
-        self.eval_stock = evaluation.accumulate(self.eval_stock, self.invest_eval, depreciation)
-        self.proc_stock = evaluation.accumulate(self.proc_stock, self.invest_proc, depreciation)
-        self.compute_stock = evaluation.accumulate(
-            self.compute_stock, self.invest_compute * self.chip_access, depreciation)
+        # investments in capacity stocks (compute investment needs chips)
+        investment = self.investment
+        if self.invests_in_compute:
+            investment = investment.copy()
+            investment[2] *= self.chip_access
+        self.stocks = evaluation.accumulate(self.stocks, investment, depreciation)
+        self.capacities = evaluation.capacity(self.stocks, self.half_capacity)
         # M5 national model programme (skipped outright when no state wants one)
         if self.any_national:
             self._national_programmes()
         # M2 own evaluation; new releases make earlier evaluations stale
-        ev = self.streams["evaluation"]
-        stale = ev.random(V) < u["evaluation_staleness"]
-        draws, noise = ev.random((S, V)), ev.normal(size=(S, V))
+        stale = self.ev_uniform[1] < u["evaluation_staleness"]
+        draws, noise = self.ev_uniform[2:], self.ev_normal[1:]
         self.known &= ~(stale & self.releases)
         self.unavailable_now = unavailable = self.unavailable()
         evaluable = self.is_model & ~unavailable
-        own_cap = evaluation.capacity(self.eval_stock, u["evaluation_half_capacity"])
         self.known, self.estimate, _ = evaluation.evaluate(
-            self.known, self.estimate, own_cap, self.q_true, draws, noise, evaluable)
+            self.known, self.estimate, self.capacities[0], self.q_true, draws, noise, evaluable)
         # M6 forced migrations, then renewals (M1, M2, M4, M8)
         self.switch_paid = np.zeros(S)
         self.outage_left = np.maximum(self.outage_left - 1, 0)
-        forced = supply.cut_off(self.cell, unavailable)
+        forced = supply.cut_off(self.cell, unavailable) if self.supply_disrupted else \
+            self.nobody
         self.contract_left -= 1
         due = forced | (self.contract_left <= 0)
         if due.any():
@@ -470,7 +510,7 @@ class SovereigntyModel(mesa.Model):
         released = self.nm_age >= build
         if released.any():
             newly = self.nm_age == build
-            compute_cap = evaluation.capacity(self.compute_stock, c["compute_half_capacity"])
+            compute_cap = self.capacities[2]
             learned = nmp.learn(self.nm_quality, c["national_model_ceiling"] * self.quality[0],
                                 u["national_model_learning_rate"], self.talent,
                                 self.chip_access, compute_cap)
@@ -489,7 +529,6 @@ class SovereigntyModel(mesa.Model):
         u, c, lev = self.u, self.c, self.lever
         s = self.owner[idx]
         n = len(idx)
-        known = self.known[s]
         high = self.high_stakes[idx]
         current = self.supplier[:, idx]
         depth = self.depth[:, idx]
@@ -507,18 +546,26 @@ class SovereigntyModel(mesa.Model):
                                     self.relative_price[s], self.premium[s],
                                     c["procurement_noise"] * noise, c["price_weight"])
         utility = procurement.charge_switching(utility, self.is_model, current, penalty)
-        over = diversification.over_cap(self.shares, lev["diversification_cap"])[s]
-        unevaluated = (lev["require_evaluation"][s] & high)[:, None] & ~known & self.is_model
-        winner = procurement.choose(utility, ~unavailable[s], over | unevaluated, self.layers,
-                                    current)
+        barred = self.nobody_barred[:n]
+        if self.any_cap:
+            barred = diversification.over_cap(self.shares, lev["diversification_cap"])[s]
+        if self.any_required:
+            barred = barred | ((lev["require_evaluation"][s] & high)[:, None] & ~self.known[s]
+                               & self.is_model)
+        disrupted = self.supply_disrupted
+        winner = procurement.choose(utility, ~unavailable[s], barred, self.layers, current,
+                                    complete=not (disrupted or self.any_cap or self.any_required))
         moved = winner != current
-        lost = unavailable[s[None, :], current]
         self.switch_paid = np.bincount(s, (cost_to_leave * moved).sum(0), minlength=self.n_states)
+        self.supplier[:, idx] = winner
+        self.depth[:, idx] = np.where(moved, 0.0, depth)
+        if not disrupted:  # nobody was forced off, so no outages and no stranded contracts
+            self.contract_left[idx] = term
+            return
+        lost = unavailable[s[None, :], current]
         quarters = lockin.migration_quarters(exposure, u["migration_max_quarters"])
         # forced off with nowhere to go: unserved, and tendered again next quarter
         migration = (np.where(moved, quarters, 1) * lost).max(axis=0)
-        self.supplier[:, idx] = winner
-        self.depth[:, idx] = np.where(moved, 0.0, depth)
         self.outage_left[idx] = np.maximum(self.outage_left[idx], migration)
         stuck = (lost & ~moved).any(axis=0)
         self.contract_left[idx] = np.where(stuck, 1, term)
@@ -543,7 +590,7 @@ class SovereigntyModel(mesa.Model):
         alternatives = np.add.reduceat(credible, self.layer_starts, axis=1) - 1.0
         outside = bargaining.outside_options(alternatives, ratio)
         evaluation_cap = self.effective_evaluation()[:, None]
-        proc = evaluation.capacity(self.proc_stock, u["evaluation_half_capacity"])
+        proc = self.capacities[1]
         size = self.own_size
         self.beta_own = bargaining.bargaining_power(outside, size[:, None], evaluation_cap,
                                                     proc[:, None], u["max_bargaining_power"])
@@ -582,7 +629,8 @@ class SovereigntyModel(mesa.Model):
                                   u["evaluation_effectiveness"]) * self.incident_factor.take(mv)
         self.incident = served & self.high_stakes & (draws < p)
         # migrating workflows pay their new supplier from signature; stranded ones pay nobody
-        billed = ~supply.cut_off(self.cell, self.unavailable_now)
+        billed = ~supply.cut_off(self.cell, self.unavailable_now) if self.supply_disrupted \
+            else ~self.nobody
         self._tally(served, billed, evaluated)
         self.spend_now = (self.service_spend + self.invest_total + self.contribution
                           + self.nm_cost + self.switch_paid)
@@ -617,7 +665,7 @@ class SovereigntyModel(mesa.Model):
         beta = 0.5 * (self.beta[:, 0] + self.beta[:, 1])
         ratio = 0.5 * (self.switching_ratio_by_layer[:, 0] + self.switching_ratio_by_layer[:, 1])
         unit = self.unit_spend
-        compute_owned = evaluation.capacity(self.compute_stock, c["compute_half_capacity"])
+        compute_owned = self.capacities[2]
         maturity = np.where(self.nm_age >= c["national_model_build_quarters"],
                             self.nm_quality / self.quality[0], 0.0)
         self.state_metrics[t] = np.array((  # same order as STATE_OUTCOMES

@@ -36,11 +36,20 @@ def charge_switching(utility, is_model, current, penalty) -> np.ndarray:
     return utility - per_column * ~is_current
 
 
-def choose(utility, allowed, barred, layers: tuple[slice, ...], current) -> np.ndarray:
+def choose(utility, allowed, barred, layers: tuple[slice, ...], current, *,
+           complete: bool = False) -> np.ndarray:
     """Winner per layer (array (layers, n)): the best allowed, unbarred supplier. Bars (cap,
     evaluation requirement) are dropped for a workflow that would otherwise have no supplier
-    in a layer; a workflow with no allowed supplier at all keeps its current one."""
+    in a layer; a workflow with no allowed supplier at all keeps its current one.
+
+    ``complete=True`` promises that every workflow has an allowed, unbarred supplier in every
+    layer (no restrictions, no bars), which skips those checks.
+    """
     ok = allowed & ~barred
+    masked = np.where(ok, utility, -np.inf)
+    best = np.array([masked[:, layer].argmax(axis=1) + layer.start for layer in layers])
+    if complete:
+        return best
     starts = [layer.start for layer in layers]
     empty = ~np.logical_or.reduceat(ok, starts, axis=1)
     if empty.any():  # rare: relax the bars for that workflow and layer
@@ -48,6 +57,6 @@ def choose(utility, allowed, barred, layers: tuple[slice, ...], current) -> np.n
             rows = empty[:, k]
             ok[rows, layer] = allowed[rows, layer]
         empty = ~np.logical_or.reduceat(ok, starts, axis=1)
-    masked = np.where(ok, utility, -np.inf)
-    best = np.array([masked[:, layer].argmax(axis=1) + layer.start for layer in layers])
+        masked = np.where(ok, utility, -np.inf)
+        best = np.array([masked[:, layer].argmax(axis=1) + layer.start for layer in layers])
     return np.where(empty.T, current, best)

@@ -132,6 +132,10 @@ class TestM8Diversification:
         got = diversification.over_cap(np.array([[0.5, 0.4, 0.1]]), np.array([0.4]))
         assert got.tolist() == [[True, True, False]]
 
+    def test_a_cap_of_one_bars_nobody_not_even_a_sole_supplier(self):
+        got = diversification.over_cap(np.array([[1.0, 0.0], [0.6, 0.4]]), np.array([1.0, 0.5]))
+        assert got.tolist() == [[False, False], [True, False]]
+
 
 class TestM9Incidents:
     def test_unevaluated_use_multiplies_risk(self):
@@ -160,6 +164,17 @@ class TestTender:
         winners = procurement.choose(np.zeros((1, 4)), allowed, barred,
                                      (slice(0, 2), slice(2, 4)), np.array([[1], [3]]))
         assert winners[0, 0] == 0
+
+    def test_complete_fast_path_agrees_with_the_checked_path(self):
+        rng = np.random.default_rng(0)
+        utility = rng.normal(size=(50, 5))
+        allowed = np.ones((50, 5), bool)
+        allowed[:, 1] = False
+        none = np.zeros((50, 5), bool)
+        layers, current = (slice(0, 3), slice(3, 5)), np.zeros((2, 50), dtype=np.int64)
+        fast = procurement.choose(utility, allowed, none, layers, current, complete=True)
+        checked = procurement.choose(utility, allowed, none, layers, current)
+        assert (fast == checked).all() and not (fast[0] == 1).any()
 
     def test_nothing_allowed_keeps_the_current_supplier(self):
         winners = procurement.choose(np.zeros((1, 4)), np.zeros((1, 4), bool),
