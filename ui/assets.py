@@ -1,10 +1,11 @@
 """Vendor Solara's front-end files so the app works with no internet.
 
-Solara serves its JavaScript and CSS through a proxy of a public CDN (jsDelivr), caching what
-it fetched in ``solara.server.settings.assets.proxy_cache_dir``. A workshop room (or CI) with
-no internet then gets a blank page. This script reads the exact ``package@version`` specs
-Solara's page template asks for, downloads those packages from the npm registry (the same
-files jsDelivr serves) and unpacks them into the proxy cache, where Solara finds them first.
+Solara serves its JavaScript and CSS through a proxy of a public CDN, caching what it fetched
+in ``solara.server.settings.assets.proxy_cache_dir``. A workshop room (or CI) with no internet
+then gets a blank page. This script reads the exact ``package@version`` specs Solara's page
+template asks for, fetches those packages with ``npm pack`` (the npm client, from whatever
+registry it is configured for; the same files the CDN serves) and unpacks them into the proxy
+cache, where Solara finds them first.
 
 Run it as ``python scripts/vendor_solara_assets.py [--check]`` (``--check`` only reports
 what is missing and exits 1 if anything is); it exits 2 with a one-line message on failure.
@@ -13,15 +14,15 @@ what is missing and exits 1 if anything is); it exits 2 with a one-line message 
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import re
+import shutil
+import subprocess
 import sys
 import tarfile
-import urllib.request
+import tempfile
 from pathlib import Path
 
-REGISTRY = "https://registry.npmjs.org"
 SPEC = re.compile(r"\{\{\s*cdn\s*\}\}/((?:@[\w.-]+/)?[\w.-]+)@(\d+\.\d+\.\d+)")
 #: Packages loaded at run time by widgets this app uses, beyond the page template (none yet).
 EXTRA: tuple[tuple[str, str], ...] = ()
@@ -51,19 +52,30 @@ def cache_dir() -> Path:
     return Path(settings.assets.proxy_cache_dir)
 
 
-def tarball_url(name: str, version: str) -> str:
-    with urllib.request.urlopen(f"{REGISTRY}/{name.replace('/', '%2F')}/{version}",
-                                timeout=30) as response:
-        return json.load(response)["dist"]["tarball"]
+def fetch_tarball(name: str, version: str, workdir: Path) -> Path:
+    """``npm pack name@version`` into ``workdir``; the path of the tarball it wrote."""
+    npm = shutil.which("npm")
+    if npm is None:
+        raise RuntimeError("npm is not installed (it fetches Solara's front-end packages)")
+    proc = subprocess.run([npm, "pack", f"{name}@{version}", "--json", "--silent",
+                           "--pack-destination", str(workdir)],
+                          capture_output=True, text=True, timeout=120, check=False)
+    if proc.returncode != 0:
+        raise RuntimeError(f"npm pack {name}@{version} failed: "
+                           f"{(proc.stderr.strip().splitlines() or ['no output'])[-1]}")
+    return workdir / json.loads(proc.stdout)[0]["filename"]
 
 
 def vendor(name: str, version: str, root: Path) -> int:
-    """Unpack ``name@version`` from the npm registry into ``root``; return files written."""
-    with urllib.request.urlopen(tarball_url(name, version), timeout=60) as response:
-        data = response.read()
+    """Unpack ``name@version`` (from ``npm pack``) into ``root``; return files written."""
+    with tempfile.TemporaryDirectory() as tmp:
+        return _unpack(fetch_tarball(name, version, Path(tmp)), name, version, root)
+
+
+def _unpack(tarball: Path, name: str, version: str, root: Path) -> int:
     target = root / f"{name}@{version}"
     written = 0
-    with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as tar:
+    with tarfile.open(tarball, mode="r:gz") as tar:
         for member in tar.getmembers():
             if not member.isfile():
                 continue
@@ -102,7 +114,8 @@ def main(argv: list[str] | None = None) -> int:
         for name, version in missing:
             count = vendor(name, version, root)
             print(f"vendored {name}@{version} ({count} files)")
-    except (OSError, RuntimeError, KeyError, tarfile.TarError) as exc:
+    except (OSError, RuntimeError, KeyError, IndexError, ValueError, tarfile.TarError,
+            subprocess.TimeoutExpired) as exc:
         print(f"vendor_solara_assets: error: {exc}", file=sys.stderr)
         return 2
     print(f"{len(packages)} Solara asset packages present in {root}")
