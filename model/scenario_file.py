@@ -932,7 +932,7 @@ def _allowed_cell(p: Parameter) -> str:
 
 def reference_tables() -> str:
     """Markdown tables of every key a scenario file accepts (docs/scenarios.md, kept current
-    by a test; regenerate with ``python scripts/gen_scenario_docs.py``)."""
+    by a test; regenerate with ``python scripts/gen_docs.py``)."""
     def params(title: str, where: str, declared) -> list[str]:
         lines = [f"### {title} (`{where}`)", "", "| key | allowed | default | unit | meaning |",
                  "|---|---|---|---|---|"]

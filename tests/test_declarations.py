@@ -62,4 +62,4 @@ def test_odd_tables_are_current():
     text = ODD.read_text()
     block = re.search(r"<!-- tables:start -->\n(.*?)<!-- tables:end -->", text, re.S)
     assert block, "docs/ODD.md lost its generated tables markers"
-    assert block.group(1) == render_tables(), "run: python scripts/gen_odd_tables.py"
+    assert block.group(1) == render_tables(), "run: python scripts/gen_docs.py"

@@ -274,7 +274,7 @@ def test_docs_reference_tables_are_current():
     block = re.search(r"<!-- scenario-tables:start -->\n(.*?)<!-- scenario-tables:end -->",
                       text, re.S)
     assert block, "docs/scenarios.md lost its generated-table markers"
-    assert block.group(1) == reference_tables(), "run: python scripts/gen_scenario_docs.py"
+    assert block.group(1) == reference_tables(), "run: python scripts/gen_docs.py"
     for p in LEVERS + UNCERTAINTIES:
         assert f"`{p.name}`" in block.group(1)
 
