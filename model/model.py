@@ -34,7 +34,6 @@ from .vendors import ARCHETYPES, CHIP_BLOC, NATIONAL_PROGRAMME, OPEN_BLOC, REGIO
 
 STATE_INDEX = {o.name: k for k, o in enumerate(STATE_OUTCOMES)}
 REGION_INDEX = {o.name: k for k, o in enumerate(REGION_OUTCOMES)}
-GUMBEL = "gumbel"
 
 
 class SovereigntyModel(mesa.Model):
@@ -105,9 +104,10 @@ class SovereigntyModel(mesa.Model):
             self.u["national_model_capex"], 4 * self.budget, c["national_model_affordability"])
         self.any_national = bool(self.wants_national.any())
         gdp_bn = self.gdp / 1e9
-        self.n_workflows = np.clip(np.round(
-            c["workflows_base"] + c["workflows_scale"] * self.readiness * np.log10(1 + gdp_bn)),
-            1, None).astype(np.int64)
+        population_m = np.array([s.population for s in data]) / 1e6
+        self.n_workflows = np.maximum(1, np.round(
+            c["workflows_base"] + c["workflows_scale"] * self.readiness * np.log10(1 + gdp_bn)
+            + c["workflows_population_scale"] * np.log10(1 + population_m))).astype(np.int64)
         self.talent = self.readiness.copy()
         half = self.u["evaluation_half_capacity"]
         has_body = np.array([bool(s.eval_body) for s in data])

@@ -246,9 +246,13 @@ def _const(name, type_, default, low, high, unit, source, label, description) ->
 #: Structural numbers: documented like the rest, fixed in scenarios (change them in code).
 CONSTANTS: tuple[Parameter, ...] = (
     _const("workflows_base", "int", 6, 1, 20, "workflows", A, "Workflows of the smallest state",
-           "Workflows per state: n = base + scale x readiness x log10(1 + GDP in US$ bn)."),
+           "Workflows per state: base + scale x readiness x log10(1 + GDP in US$ bn) "
+           "+ population scale x log10(1 + population in millions)."),
     _const("workflows_scale", "float", 10.0, 0.0, 30.0, "workflows", A, "Workflow scaling",
            "How fast the workflow count grows with AI readiness and economic size."),
+    _const("workflows_population_scale", "float", 2.0, 0.0, 10.0, "workflows", A,
+           "Workflows from population",
+           "How the workflow count grows with population (more people to serve)."),
     _const("high_stakes_share", "float", 0.35, 0.0, 1.0, "share of workflows", A,
            "High-stakes share", "Share of workflows that are high stakes (health, benefits, ...)."),
     _const("high_stakes_weight", "float", 3.0, 1.0, 10.0, "weight", A, "High-stakes weight",
