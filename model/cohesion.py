@@ -19,7 +19,7 @@ def update_trust(trust, member, gains, own_rhetoric, free_riding, sensitivity: f
     member_rhetoric = own_rhetoric * member
     others = (member_rhetoric.sum() - member_rhetoric) / (n - 1) if n > 1 else 0.0
     pressure = 0.5 * (own_rhetoric + others) + 0.5 * free_riding
-    new = np.clip(trust + sensitivity * (gains - pressure) + shocks, 0.0, 1.0)
+    new = np.minimum(np.maximum(trust + sensitivity * (gains - pressure) + shocks, 0.0), 1.0)
     return np.where(member, new, trust)
 
 

@@ -356,7 +356,6 @@ class SovereigntyModel(mesa.Model):
         if t < self.chip_shortage_until:
             access = np.minimum(access, self.c["shortage_chip_access"])
         self.chip_access = access
-        self._cohesion = cohesion.cohesion(self.trust, self.member)
         self.q_true = self.true_quality()
 
     def inject(self, kind: str, targets: tuple[str, ...] | list[str] = ("all",),
@@ -411,6 +410,7 @@ class SovereigntyModel(mesa.Model):
         elif kind == "regional_summit":
             boost = float(event.param("trust_boost"))
             self.trust = np.where(self.member, np.minimum(self.trust + boost, 1.0), self.trust)
+            self._cohesion = cohesion.cohesion(self.trust, self.member)
         elif kind == "political_shift":
             self.rhetoric[rows] = float(event.param("rhetoric"))
         self.event_log.append({"step": t, "origin": origin, **event.to_dict()})
@@ -458,10 +458,11 @@ class SovereigntyModel(mesa.Model):
         self.trust = cohesion.update_trust(self.trust, self.member, gains, self.rhetoric,
                                            free_riding, u["cohesion_sensitivity"], shocks)
         leaving = cohesion.exits(self.trust, self.member, c["trust_exit_threshold"])
-        for k in np.flatnonzero(leaving) if leaving.any() else ():
-            self.event_log.append({"step": self.steps, "origin": "model", "kind": "member_exit",
-                                   "targets": [self.iso3[k]]})
-        self.member = self.member & ~leaving
+        if leaving.any():
+            for k in np.flatnonzero(leaving):
+                self.event_log.append({"step": self.steps, "origin": "model",
+                                       "kind": "member_exit", "targets": [self.iso3[k]]})
+            self.member = self.member & ~leaving
         self._cohesion = cohesion.cohesion(self.trust, self.member)
         self._update_standards()
 
@@ -667,7 +668,7 @@ class SovereigntyModel(mesa.Model):
         unit = self.unit_spend
         compute_owned = self.capacities[2]
         maturity = np.where(self.nm_age >= c["national_model_build_quarters"],
-                            self.nm_quality / self.quality[0], 0.0)
+                            self.nm_quality / self.quality[0], 0.0) if self.any_national else 0.0
         self.state_metrics[t] = np.array((  # same order as STATE_OUTCOMES
             5000.0 * (shares * shares).sum(1),  # supplier_hhi
             0.5 * (shares @ self.external),  # external_share
