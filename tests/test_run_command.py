@@ -29,3 +29,10 @@ def test_run_rejects_unknown_output_type_with_exit_2(tmp_path):
                            str(tmp_path / "x.xlsx")], capture_output=True, text=True)
     assert proc.returncode == 2
     assert "unsupported file type" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_output_piped_into_a_closed_reader_stops_without_traceback(tmp_path):
+    proc = subprocess.run(
+        f"{sys.executable} -m experiments.cli run --steps 2 --out {tmp_path / 'r.csv'} | head -1",
+        shell=True, capture_output=True, text=True)
+    assert "Traceback" not in proc.stderr and proc.stdout.startswith("scenario")
