@@ -168,6 +168,14 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     return 1 if summary.failed else 0
 
 
+def _not_run_yet(name: str, exp, where: str, exc: Exception) -> int:
+    """Report an experiment with no stored runs, or re-raise if its file was not given."""
+    if exp is None:
+        raise UserError(str(exc)) from None
+    print(f"experiment {name}: not run yet in {where}; {exp.n_runs} runs pending")
+    return 0
+
+
 def cmd_results(args: argparse.Namespace) -> int:
     from .storage import EmptyDatabase, Storage, StorageError, normalise_url, redact
 
@@ -175,22 +183,14 @@ def cmd_results(args: argparse.Namespace) -> int:
     try:
         storage = Storage(args.db, create=False)
     except EmptyDatabase as exc:
-        if exp is None:
-            raise UserError(str(exc)) from None
-        print(f"experiment {name}: not run yet in {redact(normalise_url(args.db))}; "
-              f"{exp.n_runs} runs pending")
-        return 0
+        return _not_run_yet(name, exp, redact(normalise_url(args.db)), exc)
     except StorageError as exc:
         raise UserError(str(exc)) from None
     try:
         try:
             row = storage.experiment(name)
         except StorageError as exc:
-            if exp is None:
-                raise UserError(str(exc)) from None
-            print(f"experiment {name}: not run yet in {redact(storage.url)}; "
-                  f"{exp.n_runs} runs pending")
-            return 0
+            return _not_run_yet(name, exp, redact(storage.url), exc)
         counts = storage.counts(row["id"])
     finally:
         storage.close()

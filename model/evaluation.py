@@ -42,8 +42,3 @@ def evaluate(known: np.ndarray, estimate: np.ndarray, capacity_by_buyer: np.ndar
 def perceived(known, estimate, claimed) -> np.ndarray:
     """What a buyer believes: the estimate where evaluated, otherwise the claim."""
     return np.where(known, estimate, claimed)
-
-
-def pooled_cost_per_member(evaluation_cost: float, members: int) -> float:
-    """M3: a pooled evaluation's cost per member falls as ``cost / members``."""
-    return evaluation_cost / max(members, 1)

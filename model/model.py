@@ -694,6 +694,19 @@ class SovereigntyModel(mesa.Model):
         if self.datacollector is not None:
             self.datacollector.collect(self)
 
+    # region means reported by the Mesa DataCollector (and so by mesa.batch_run)
+    @property
+    def mean_control_index(self) -> float:
+        return float(self.metric("control_index").mean())
+
+    @property
+    def mean_possession_index(self) -> float:
+        return float(self.metric("possession_index").mean())
+
+    @property
+    def mean_largest_supplier_share(self) -> float:
+        return float(self.metric("largest_supplier_share").mean())
+
     def metric(self, name: str) -> np.ndarray:
         """Current per-state values of a state outcome."""
         return self.state_metrics[self.steps, :, STATE_INDEX[name]]
@@ -713,13 +726,5 @@ def _datacollector() -> mesa.DataCollector:
         agenttype_reporters={StateAgent: {"iso3": "iso3", **{o.name: o.name
                                                              for o in STATE_OUTCOMES}}},
     )
-
-
-def _mean_reporter(name: str):
-    return property(lambda self: float(self.metric(name).mean()))
-
-
-for _name in ("control_index", "possession_index", "largest_supplier_share"):
-    setattr(SovereigntyModel, f"mean_{_name}", _mean_reporter(_name))
 
 __all__ = ["SovereigntyModel", "SpecError"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -14,6 +15,26 @@ if TYPE_CHECKING:
     from .model import SovereigntyModel
 
 MODEL_VERSION = "0.1.0"
+#: Provenance keys written into every exported table.
+PROVENANCE_COLUMNS = ("model_version", "scenario", "scenario_hash", "seed")
+
+
+def tidy_states(state_metrics: np.ndarray, iso3) -> pd.DataFrame:
+    """One row per step x state (``step, iso3``, then every state outcome) from a
+    (steps, states, outcomes) array."""
+    steps, n_states, _ = state_metrics.shape
+    states = pd.DataFrame(state_metrics.reshape(steps * n_states, -1),
+                          columns=[o.name for o in STATE_OUTCOMES])
+    states.insert(0, "iso3", pd.Categorical(np.tile(list(iso3), steps), categories=list(iso3)))
+    states.insert(0, "step", np.repeat(np.arange(steps), n_states))
+    states["member"] = states["member"].astype(bool)
+    return states
+
+
+def aggregate_over_states(values: np.ndarray, outcome: str) -> np.ndarray:
+    """A state outcome for the region (last axis = states): summed for counts and costs,
+    the mean over states otherwise."""
+    return values.sum(-1) if outcome in SUMMED_OUTCOMES else values.mean(-1)
 
 
 @dataclass
@@ -33,23 +54,14 @@ class Results:
     @classmethod
     def from_model(cls, model: SovereigntyModel) -> Results:
         steps = model.steps + 1
-        S = model.n_states
-        values = model.state_metrics[:steps].reshape(steps * S, -1)
-        states = pd.DataFrame(values, columns=[o.name for o in STATE_OUTCOMES])
-        states.insert(0, "iso3", pd.Categorical(np.tile(model.iso3, steps),
-                                                categories=model.iso3))
-        states.insert(0, "step", np.repeat(np.arange(steps), S))
-        states["member"] = states["member"].astype(bool)
+        per_step = model.state_metrics[:steps]
+        states = tidy_states(per_step, model.iso3)
         region = pd.DataFrame(model.region_metrics[:steps],
                               columns=[o.name for o in REGION_OUTCOMES])
         region.insert(0, "step", np.arange(steps))
-        per_step = model.state_metrics[:steps]
         for k, o in enumerate(STATE_OUTCOMES):
-            if o.name in ("trust", "member"):
-                continue
-            agg = per_step[:, :, k].sum(1) if o.name in SUMMED_OUTCOMES else \
-                per_step[:, :, k].mean(1)
-            region[o.name] = agg
+            if o.name not in ("trust", "member"):
+                region[o.name] = aggregate_over_states(per_step[:, :, k], o.name)
         events = pd.DataFrame(model.event_log, columns=["step", "origin", "kind", "targets",
                                                         "params"])
         provenance = {"model_version": MODEL_VERSION, "scenario": model.spec.name,
@@ -69,11 +81,8 @@ class Results:
     def to_file(self, path) -> None:
         """Write the per-state tidy table to ``.csv`` or ``.parquet``, with provenance
         columns so the file says where it came from."""
-        from pathlib import Path
         path = Path(path)
-        frame = self.states.assign(**{k: v for k, v in self.provenance.items()
-                                      if k in ("model_version", "scenario", "scenario_hash",
-                                               "seed")})
+        frame = self.states.assign(**{k: self.provenance[k] for k in PROVENANCE_COLUMNS})
         if path.suffix == ".parquet":
             frame.to_parquet(path, index=False)
         elif path.suffix == ".csv":

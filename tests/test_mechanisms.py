@@ -59,9 +59,18 @@ class TestM2M3Evaluation:
                                    np.array([0.9, 0.9]))
         assert got.tolist() == [0.6, 0.9]
 
-    def test_pooled_cost_per_member_falls_with_membership(self):
-        assert evaluation.pooled_cost_per_member(100.0, 4) == 25.0
-        assert evaluation.pooled_cost_per_member(100.0, 0) == 100.0
+    def test_one_pooled_test_serves_every_member_and_no_outsider(self):
+        from model import ScenarioSpec, SovereigntyModel, StateData
+        # readiness 0 and no evaluation body: states start unable to test anything
+        states = tuple(StateData(c, c, 1e7, 5e10, 0.0) for c in ("AAA", "BBB", "CCC"))
+        spec = ScenarioSpec(states=states, horizon=12, overrides={"CCC": {"member": False}})
+        model = SovereigntyModel(spec.with_values(
+            pooled_evaluation=True, regional_contribution_share=0.1, own_evaluation_share=0.0),
+            collect=False)
+        model.run()
+        assert model.known[0].any()
+        assert (model.known[0] == model.known[1]).all()
+        assert not model.known[2].any()
 
 
 class TestM4Bargaining:

@@ -15,11 +15,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from model import MODEL_VERSION, REGION_OUTCOMES, STATE_OUTCOMES, ScenarioSpec, SovereigntyModel
-from model.parameters import SUMMED_OUTCOMES
+from model import MODEL_VERSION, ScenarioSpec, SovereigntyModel
+from model.model import REGION_INDEX, STATE_INDEX
+from model.results import PROVENANCE_COLUMNS, aggregate_over_states, tidy_states
 
-STATE_INDEX = {o.name: k for k, o in enumerate(STATE_OUTCOMES)}
-REGION_INDEX = {o.name: k for k, o in enumerate(REGION_OUTCOMES)}
 #: Default ensemble size; replication ``i`` uses seed ``i`` (common random numbers).
 ENSEMBLE_SIZE = 20
 ENSEMBLE_SIZES = (10, 20, 50)
@@ -59,12 +58,8 @@ class Trajectory:
 
     def results_frame(self) -> pd.DataFrame:
         """Tidy per-state table (``step, iso3``, outcomes) with provenance columns."""
-        steps, S, _ = self.state_metrics.shape
-        frame = pd.DataFrame(self.state_metrics.reshape(steps * S, -1),
-                             columns=[o.name for o in STATE_OUTCOMES])
-        frame.insert(0, "iso3", np.tile(self.iso3, steps))
-        frame.insert(0, "step", np.repeat(np.arange(steps), S))
-        for key in ("model_version", "scenario", "scenario_hash", "seed"):
+        frame = tidy_states(self.state_metrics, self.iso3)
+        for key in PROVENANCE_COLUMNS:
             frame[key] = self.provenance[key]
         return frame
 
@@ -76,8 +71,7 @@ def outcome_series(state_metrics: np.ndarray, region_metrics: np.ndarray, iso3, 
         return region_metrics[..., REGION_INDEX[metric]]
     k = STATE_INDEX[metric]
     if focus == REGION:
-        values = state_metrics[..., k]
-        return values.sum(-1) if metric in SUMMED_OUTCOMES else values.mean(-1)
+        return aggregate_over_states(state_metrics[..., k], metric)
     return state_metrics[..., list(iso3).index(focus), k]
 
 
