@@ -1,13 +1,14 @@
-"""Mesa agents: states, suppliers and the regional body.
+"""Mesa agents: states, suppliers and the regional body, as views onto the components.
 
-Agents carry identity and expose their slice of the model's arrays as attributes; each
-agent type's phase (``step_all`` / ``step``) calls the mechanism functions on whole arrays.
-Workflows are data (arrays indexed by workflow), not agents.
+The components (:mod:`model.model`'s ``PROCESS``) do the work on whole arrays, so all
+states act simultaneously within a phase; an agent is the entry point a user (or Mesa's
+tools) reaches for: a state's levers, budget and outcomes; a supplier's prices; the body's
+members. This module imports nothing from the model at run time (no import circle).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import mesa
 
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
 
 
 class StateAgent(mesa.Agent):
-    """A state in the region: budget, capacities, workflows, trust, policies."""
+    """A state in the region: budget, capacities, workflows, trust, policies, outcomes."""
 
     def __init__(self, model: SovereigntyModel, index: int) -> None:
         super().__init__(model)
@@ -27,27 +28,22 @@ class StateAgent(mesa.Agent):
         self.iso3 = self.data.iso3
         self.name = self.data.name
 
-    @staticmethod
-    def step_all(model: SovereigntyModel) -> None:
-        """States' phase: invest, run national programmes (M5), evaluate (M2), migrate off
-        cut-off suppliers (M6), renew contracts (M1, M4, M8), deepen lock-in (M1)."""
-        model.state_phase()
-
     def step(self) -> None:
-        raise NotImplementedError("states act together: call StateAgent.step_all(model)")
+        raise NotImplementedError("states act together, in the model's phases: "
+                                  "call model.step()")
 
     @property
     def budget(self) -> float:
         """AI budget, USD m per quarter."""
-        return float(self.model.budget[self.index])
+        return float(self.model.accounts.budget[self.index])
 
     @property
     def workflows(self) -> int:
-        return int(self.model.n_workflows[self.index])
+        return int(self.model.workflows.per_state[self.index])
 
-    def policy(self, name: str):
-        """This state's value of a state lever."""
-        return self.model.lever[name][self.index].item()
+    def policy(self, name: str) -> Any:
+        """This state's value of a state lever now in force."""
+        return self.model.policy.lever[name][self.index].item()
 
 
 def _state_outcome(name: str, doc: str) -> property:
@@ -68,7 +64,7 @@ class VendorAgent(mesa.Agent):
         super().__init__(model)
         self.index = index
         self.state = state  # owning state's index, for a national programme
-        archetype = model.archetypes[index]
+        archetype = model.suppliers.archetypes[index]
         self.kind = archetype.kind
         self.layer = archetype.layer
         if state is None:
@@ -78,29 +74,28 @@ class VendorAgent(mesa.Agent):
             self.key, self.bloc = f"national_{iso3}", iso3
             self.label = f"National model ({iso3})"
 
-    @staticmethod
-    def step_all(model: SovereigntyModel) -> None:
-        """Suppliers' phase: bargain with each buyer or bloc (M4) and set prices; supply
-        restrictions (M6) are already in the availability mask."""
-        model._price_quotes()
-
     def step(self) -> None:
-        raise NotImplementedError("suppliers act together: call VendorAgent.step_all(model)")
+        raise NotImplementedError("suppliers act together, in the model's phases: "
+                                  "call model.step()")
 
     @property
     def quality(self) -> float:
         """True quality now (for a national programme: its owner's model)."""
         if self.state is not None:
-            return float(self.model.nm_quality[self.state])
-        return float(self.model.quality[self.index])
+            return float(self.model.programmes.quality[self.state])
+        return float(self.model.world.quality[self.index])
 
     @property
     def unit_cost(self) -> float:
-        return float(self.model.unit_cost[self.index])
+        return float(self.model.world.unit_cost[self.index])
 
     @property
     def active(self) -> bool:
-        return bool(self.model.active[self.index])
+        return bool(self.model.world.active[self.index])
+
+    def price_for(self, iso3: str) -> float:
+        """Price per workflow-quarter this supplier charges a state now (US$ m)."""
+        return float(self.model.market.price[self.model.region.index[iso3], self.index])
 
 
 class RegionalBodyAgent(mesa.Agent):
@@ -108,14 +103,12 @@ class RegionalBodyAgent(mesa.Agent):
     shared standards, cohesion."""
 
     def step(self) -> None:
-        """Collect contributions, update pooled capacity, test suppliers for all members
-        (M3), update members' trust and exits (M7)."""
-        self.model.body_phase()
+        raise NotImplementedError("the body acts in the model's phases: call model.step()")
 
     @property
     def cohesion(self) -> float:
-        return self.model.cohesion
+        return self.model.body.cohesion
 
     @property
     def members(self) -> list[str]:
-        return [c for c, m in zip(self.model.iso3, self.model.member) if m]
+        return [c for c, m in zip(self.model.iso3, self.model.body.member, strict=True) if m]

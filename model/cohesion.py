@@ -1,26 +1,34 @@
-"""M7 Cohesion: the regional body's effectiveness scales with members' trust. Possessive
-rhetoric and free-riding erode trust; visible joint gains (shared evaluations, bloc savings)
-restore it. A member whose trust falls below the exit threshold leaves for good."""
+"""M7 Cohesion: the regional body's effectiveness scales with members' trust.
+
+Trust reverts towards its initial level (absent news, suspicion and goodwill both fade),
+possessive rhetoric and free-riding push it down, visible joint gains (shared evaluations,
+bloc savings; losses count too) push it up. A member whose trust falls below the exit
+threshold leaves; a state that left rejoins once its trust recovers past the threshold plus
+a margin (exits are reversible).
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
 
-def update_trust(trust, member, gains, own_rhetoric, free_riding, sensitivity: float,
-                 shocks) -> np.ndarray:
-    """Members' trust after a quarter, clipped to [0, 1]:
-
-    ``trust + sensitivity * (gains - pressure) + shock``, where pressure is the mean of the
-    state's own rhetoric and other members' mean rhetoric, plus 0.5 per free-rider share.
-    Non-members' trust is left unchanged.
-    """
+def pressure(own_rhetoric, member, free_riding: float, own_weight: float,
+             free_riding_weight: float) -> np.ndarray:
+    """Pressure on each state's trust: ``own_weight * own rhetoric + (1 - own_weight) *
+    other members' mean rhetoric + free_riding_weight * free-rider share``."""
     n = int(np.count_nonzero(member))
     member_rhetoric = own_rhetoric * member
-    others = (member_rhetoric.sum() - member_rhetoric) / (n - 1) if n > 1 else 0.0
-    pressure = 0.5 * (own_rhetoric + others) + 0.5 * free_riding
-    new = np.minimum(np.maximum(trust + sensitivity * (gains - pressure) + shocks, 0.0), 1.0)
-    return np.where(member, new, trust)
+    others = (member_rhetoric.sum() - member_rhetoric) / np.maximum(n - member, 1) if n else 0.0
+    return own_weight * own_rhetoric + (1.0 - own_weight) * others \
+        + free_riding_weight * free_riding
+
+
+def update_trust(trust, anchor: float, reversion: float, gains, pressure_now,
+                 sensitivity: float, shocks) -> np.ndarray:
+    """Trust after a quarter, clipped to [0, 1]:
+    ``trust + reversion * (anchor - trust) + sensitivity * (gains - pressure) + shock``."""
+    new = trust + reversion * (anchor - trust) + sensitivity * (gains - pressure_now) + shocks
+    return np.minimum(np.maximum(new, 0.0), 1.0)
 
 
 def cohesion(trust, member) -> float:
@@ -32,3 +40,9 @@ def cohesion(trust, member) -> float:
 def exits(trust, member, threshold: float) -> np.ndarray:
     """Members that leave: trust below the threshold."""
     return np.asarray(member, bool) & (np.asarray(trust) < threshold)
+
+
+def reentries(trust, member, willing, threshold: float, margin: float) -> np.ndarray:
+    """Former members (whose policy is to be members) that rejoin: trust above
+    ``threshold + margin``."""
+    return ~np.asarray(member, bool) & willing & (np.asarray(trust) > threshold + margin)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .events import EVENT_KINDS
 from .parameters import CONSTANTS, LEVERS, REGION_OUTCOMES, STATE_OUTCOMES, UNCERTAINTIES
-from .vendors import ARCHETYPES, NATIONAL_PROGRAMME
+from .vendors import ARCHETYPES, NATIONAL_COMPUTE, NATIONAL_PROGRAMME
 
 
 def _fmt(value) -> str:
@@ -34,7 +34,7 @@ def _suppliers() -> list[str]:
     lines = ["| key | kind | bloc | layer | quality | hype | unit cost | reliability | "
              "claimed reliability | portability | language fit | markup factor | "
              "progress factor | initial share | source |", "|" + "---|" * 15]
-    for a in (*ARCHETYPES, NATIONAL_PROGRAMME):
+    for a in (*ARCHETYPES, NATIONAL_PROGRAMME, NATIONAL_COMPUTE):
         lines.append(
             f"| `{a.key}` | {a.kind} | {a.bloc or 'owner'} | {a.layer} | {a.quality} | {a.hype} | "
             f"{a.unit_cost} | {a.reliability} | {a.claimed_reliability} | {a.portability} | "

@@ -3,14 +3,21 @@
 A buyer sees a supplier's *claimed* quality and reliability until it (or its pool) has
 evaluated that supplier; an evaluation reveals the true values with noise that falls as
 testing capacity rises. One pooled evaluation serves every member at once.
+
+Order within a quarter (the same for own and pooled testing): suppliers release new
+versions, which make earlier evaluations of them stale (for everyone: the pool's and each
+state's own); then the pool tests, then each state tests. Only suppliers without a current
+evaluation are tested (re-testing a current result would buy nothing).
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
-#: Standard deviation of an evaluation's error at zero capacity (quality points); assumption.
-EVALUATION_NOISE = 0.1
+if TYPE_CHECKING:
+    from .model import SovereigntyModel
 
 
 def capacity(stock, half_capacity: float) -> np.ndarray:
@@ -26,19 +33,72 @@ def accumulate(stock, investment, depreciation: float) -> np.ndarray:
 
 def evaluate(known: np.ndarray, estimate: np.ndarray, capacity_by_buyer: np.ndarray,
              true_quality: np.ndarray, draws: np.ndarray, noise: np.ndarray,
-             evaluable: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+             evaluable: np.ndarray, noise_scale: float) -> tuple[np.ndarray, np.ndarray,
+                                                                 np.ndarray]:
     """One quarter of testing by buyers (rows) of suppliers (columns).
 
-    Each evaluable supplier is tested with probability equal to the buyer's capacity; a
-    test sets ``estimate = true + noise * EVALUATION_NOISE * (1 - capacity)``.
-    Returns (known, estimate, newly_tested).
+    Each evaluable supplier without a current evaluation is tested with probability equal to
+    the buyer's capacity; a test sets ``estimate = true + noise * noise_scale * (1 -
+    capacity)``. Returns (known, estimate, newly_tested).
     """
     cap = capacity_by_buyer[..., None]
-    tested = (draws < cap) & evaluable
-    fresh = true_quality + noise * EVALUATION_NOISE * (1.0 - cap)
+    tested = (draws < cap) & evaluable & ~known
+    fresh = true_quality + noise * noise_scale * (1.0 - cap)
     return known | tested, np.where(tested, fresh, estimate), tested
 
 
 def perceived(known, estimate, claimed) -> np.ndarray:
     """What a buyer believes: the estimate where evaluated, otherwise the claim."""
     return np.where(known, estimate, claimed)
+
+
+class Evaluation:
+    """Who knows what about which supplier: ``known`` and ``estimate`` (S, V)."""
+
+    def __init__(self, model: SovereigntyModel) -> None:
+        S, V = model.region.n, model.suppliers.n
+        self.known = np.zeros((S, V), dtype=bool)
+        self.estimate = np.zeros((S, V))
+        self.pool_known = np.zeros(V, dtype=bool)
+        self.pool_estimate = np.zeros(V)
+        self.q_true = model.true_quality()
+
+    def step(self, model: SovereigntyModel) -> None:
+        u, c, sup, body = model.u, model.c, model.suppliers, model.body
+        S, V = model.region.n, sup.n
+        self.q_true = model.true_quality()
+        rng = model.streams["evaluation"]
+        # fixed shapes: row 0 pooled tests, row 1 releases, rows 2.. each state's own tests
+        uniform, normal = rng.random((S + 2, V)), rng.normal(size=(S + 1, V))
+        stale = (uniform[1] < u["evaluation_staleness"]) & sup.releases
+        self.known &= ~stale
+        self.pool_known &= ~stale
+        unavailable = model.market.unavailable
+        noise_scale = c["evaluation_noise"]
+        body.evaluations_last = 0
+        if model.policy.region["pooled_evaluation"] and body.member.any():
+            cap = body.pooled_capacity(model) * body.cohesion
+            testable = sup.is_model & model.world.active & ~sup.is_national
+            # the pool tests a supplier on behalf of all (row 0 of q_true: quality differs
+            # by state only for open weights, where talent matters; the pool reports the
+            # state-independent base)
+            base = model.world.quality
+            tested = (uniform[0] < cap) & testable & ~self.pool_known
+            fresh = base + normal[0] * noise_scale * (1.0 - cap)
+            self.pool_estimate = np.where(tested, fresh, self.pool_estimate)
+            self.pool_known |= tested
+            body.evaluations_last = int(tested.sum())
+            body.evaluated_share = float(self.pool_known[testable].mean()) if testable.any() \
+                else 0.0
+            shared = body.member[:, None] & self.pool_known & ~self.known
+            scale = model.world.quality_scale
+            self.estimate = np.where(shared, self.pool_estimate * scale, self.estimate)
+            self.known |= shared
+        own = model.capacities.evaluation
+        evaluable = sup.is_model & ~unavailable
+        self.known, self.estimate, _ = evaluate(self.known, self.estimate, own, self.q_true,
+                                                uniform[2:], normal[1:], evaluable, noise_scale)
+
+    def evaluated_workflows(self, model: SovereigntyModel) -> np.ndarray:
+        """(N,) whether each workflow's model supplier is evaluated by its state."""
+        return self.known.ravel().take(model.market.cell[0])

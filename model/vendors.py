@@ -65,12 +65,23 @@ ARCHETYPES: tuple[VendorArchetype, ...] = (
                     "assumption (local clouds ~1/5 of Vietnam's market, SOURCES.md)"),
 )
 
-#: The national model programme a state may launch (one slot per state, bloc = its ISO3).
+#: A state's own national model programme (one slot per state, bloc = its ISO3). Its quality
+#: and language fit come from the programme (M5); the numbers here are for serving it.
 NATIONAL_PROGRAMME = VendorArchetype(
     "national", "National model programme", "national_programme", "", "model",
     0.30, 0.05, 0.3, 0.92, 0.97, 0.8, 0.95, 0.0, 0.0, 0.0,
-    "assumption; unit cost is the marginal serving cost, capex and opex are paid separately")
+    "assumption; unit cost is the marginal serving cost, capex and opex are paid separately; "
+    "quality and language fit come from the programme (M5)")
+
+#: Nationally owned compute (a government data centre): available once the state has built
+#: some, up to the workflows its stock can host; served at running cost (the capex was paid
+#: as investment), no markup.
+NATIONAL_COMPUTE = VendorArchetype(
+    "national_compute", "National compute", "national_programme", "", "compute",
+    1.0, 0.0, 0.6, 0.98, 0.99, 0.8, 1.0, 0.0, 0.0, 0.0,
+    "assumption: running cost only (capex paid as domestic compute investment); a smaller "
+    "operator is less reliable than a hyperscaler")
 
 #: The bloc whose chips every data centre in the region depends on (restricting its compute
-#: also cuts chip access for domestic compute and national model training).
+#: also cuts chip access for national compute building and national model training).
 CHIP_BLOC = "A"

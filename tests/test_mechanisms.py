@@ -1,4 +1,4 @@
-"""One unit test per mechanism (M1-M9), against values computed by hand."""
+"""One unit test per mechanism (M1-M9 and the 2.0 economics), against values computed by hand."""
 
 from __future__ import annotations
 
@@ -7,15 +7,20 @@ import pytest
 
 from model import (
     bargaining,
+    capacity,
     cohesion,
     diversification,
     evaluation,
     incidents,
     lockin,
+    metrics,
     procurement,
     supply,
 )
 from model import national_programme as nmp
+
+LAYERS = (slice(0, 2), slice(2, 4))
+WEIGHTS = (0.3, 0.3, 0.2, 0.2)
 
 
 class TestM1LockIn:
@@ -48,11 +53,18 @@ class TestM2M3Evaluation:
         true_q = np.array([0.6, 0.8])
         known2, est2, tested = evaluation.evaluate(
             known, estimate, np.array([0.5]), true_q, draws=np.array([[0.3, 0.7]]),
-            noise=np.array([[1.0, 1.0]]), evaluable=np.array([True, True]))
+            noise=np.array([[1.0, 1.0]]), evaluable=np.array([True, True]), noise_scale=0.1)
         assert tested.tolist() == [[True, False]]
         assert known2.tolist() == [[True, False]]
-        assert est2[0, 0] == pytest.approx(0.6 + 1.0 * evaluation.EVALUATION_NOISE * 0.5)
+        assert est2[0, 0] == pytest.approx(0.6 + 1.0 * 0.1 * 0.5)
         assert est2[0, 1] == 0.0
+
+    def test_a_current_evaluation_is_not_bought_again(self):
+        known = np.array([[True]])
+        _, est, tested = evaluation.evaluate(known, np.array([[0.4]]), np.array([1.0]),
+                                             np.array([0.9]), np.array([[0.0]]),
+                                             np.array([[0.0]]), np.array([True]), 0.1)
+        assert not tested.any() and est[0, 0] == 0.4
 
     def test_unevaluated_buyers_believe_the_claim(self):
         got = evaluation.perceived(np.array([True, False]), np.array([0.6, 0.6]),
@@ -65,12 +77,12 @@ class TestM2M3Evaluation:
         states = tuple(StateData(c, c, 1e7, 5e10, 0.0) for c in ("AAA", "BBB", "CCC"))
         spec = ScenarioSpec(states=states, horizon=12, overrides={"CCC": {"member": False}})
         model = SovereigntyModel(spec.with_values(
-            pooled_evaluation=True, regional_contribution_share=0.1, own_evaluation_share=0.0),
-            collect=False)
+            pooled_evaluation=True, own_evaluation_share=0.0), collect=False)
         model.run()
-        assert model.known[0].any()
-        assert (model.known[0] == model.known[1]).all()
-        assert not model.known[2].any()
+        known = model.evaluation.known
+        assert known[0].any()
+        assert (known[0] == known[1]).all()
+        assert not known[2].any()
 
 
 class TestM4Bargaining:
@@ -84,23 +96,38 @@ class TestM4Bargaining:
         assert bargaining.demand_effect(1e9, 20.0) == pytest.approx(1.0, abs=1e-6)
 
     def test_power_and_markup(self):
-        power = bargaining.bargaining_power(0.5, 0.5, 0.5, 0.5, 0.7)
+        power = bargaining.bargaining_power(0.5, 0.5, 0.5, 0.5, 0.7, WEIGHTS)
         assert power == pytest.approx(0.35)
         assert bargaining.markup(0.6, 1.2, power) == pytest.approx(0.6 * 1.2 * 0.65)
+
+    def test_weights_are_normalised(self):
+        assert bargaining.bargaining_power(1.0, 0.0, 0.0, 0.0, 1.0, (2, 0, 0, 0)) == 1.0
+
+    def test_markup_rises_with_share_and_scarcity(self):
+        # share 0.5 vs initial 0.3, slope 1: power 1.2; utilisation 0.9, threshold 0.8:
+        # tight 0.5, scarcity 1: x 1.5 -> 1.8
+        got = bargaining.supply_multiplier(0.5, 0.3, 0.9, 1.0, 1.0, 0.8)
+        assert got == pytest.approx(1.8)
+        assert bargaining.supply_multiplier(0.1, 0.3, 0.5, 1.0, 1.0, 0.8) == pytest.approx(0.8)
+        assert bargaining.supply_multiplier(0.0, 0.9, 0.0, 3.0, 0.0, 0.8) == 0.2  # floor
 
 
 class TestM5NationalProgramme:
     def test_affordability(self):
         assert nmp.affordable(30.0, np.array([20.0, 10.0]), 2.0).tolist() == [True, False]
 
-    def test_cost_profile(self):
-        got = nmp.quarterly_cost(np.array([-1, 0, 3, 4]), 30.0, 1.5, 4)
-        assert got == pytest.approx([0.0, 9.0, 9.0, 1.5])
-
     def test_learning_curve(self):
         # 0.3 + 0.1 * 0.8 * 1.0 * (0.5 + 0.5 * 0) * (0.7 - 0.3) = 0.316
-        assert nmp.learn(0.3, 0.7, 0.1, 0.8, 1.0, 0.0) == pytest.approx(0.316)
-        assert nmp.learn(0.3, 0.7, 0.1, 0.8, 0.0, 1.0) == pytest.approx(0.3)  # no chips
+        assert nmp.learn(0.3, 0.7, 0.1, 0.8, 1.0, 0.0, 0.5) == pytest.approx(0.316)
+        assert nmp.learn(0.3, 0.7, 0.1, 0.8, 0.0, 1.0, 0.5) == pytest.approx(0.3)  # no chips
+
+    def test_a_fine_tune_cannot_pass_its_base(self):
+        assert nmp.learn(0.8, 0.7, 0.3, 1.0, 1.0, 1.0, 0.5) == pytest.approx(0.7)
+
+    def test_talent_spillover_closes_part_of_the_capacity_gap(self):
+        # 1 - (1 - 0.2) * (1 - 0.5 * 0.5) = 0.4
+        assert capacity.spillover(0.2, 0.5, 0.5) == pytest.approx(0.4)
+        assert capacity.spillover(0.2, 0.0, 0.5) == pytest.approx(0.2)
 
 
 class TestM6Supply:
@@ -113,26 +140,45 @@ class TestM6Supply:
     def test_restrictions_expire(self):
         assert supply.expire(np.array([3, 5]), 4).tolist() == [False, True]
 
+    def test_capacity_rations_awards_by_value(self):
+        utility = np.array([[1.0, 0.5], [0.9, 0.1], [0.8, 0.7]])
+        winner, unplaced = procurement.ration(utility, np.zeros(3, dtype=np.int64),
+                                              lambda w: w, np.array([1.0, 5.0]))
+        assert winner.tolist() == [0, 1, 1] and not unplaced.any()
+
+    def test_no_room_anywhere_leaves_a_workflow_unplaced(self):
+        utility = np.array([[1.0, -np.inf], [0.9, -np.inf]])
+        winner, unplaced = procurement.ration(utility, np.zeros(2, dtype=np.int64),
+                                              lambda w: w, np.array([1.0, 5.0]))
+        assert unplaced.tolist() == [False, True]
+
 
 class TestM7Cohesion:
-    def test_rhetoric_erodes_trust(self):
-        trust = np.array([0.5, 0.5, 0.5, 0.9])
+    def test_rhetoric_pressure(self):
         member = np.array([True, True, True, False])
         rhetoric = np.array([0.2, 0.4, 0.6, 1.0])
-        got = cohesion.update_trust(trust, member, 0.0, rhetoric, 0.0, 0.1, 0.0)
-        # state 0: others' mean (0.4 + 0.6) / 2 = 0.5; pressure 0.5 * (0.2 + 0.5) = 0.35
-        assert got[0] == pytest.approx(0.5 - 0.1 * 0.35)
-        assert got[3] == 0.9  # non-members unchanged
+        got = cohesion.pressure(rhetoric, member, 0.0, 0.5, 0.5)
+        # state 0: others' mean (0.4 + 0.6) / 2 = 0.5; pressure 0.5 * 0.2 + 0.5 * 0.5 = 0.35
+        assert got[0] == pytest.approx(0.35)
+        # a non-member: all three members' mean rhetoric 0.4
+        assert got[3] == pytest.approx(0.5 * 1.0 + 0.5 * 0.4)
 
-    def test_visible_gains_restore_trust_and_clip(self):
-        got = cohesion.update_trust(np.array([0.95]), np.array([True]), np.array([1.0]),
-                                    np.array([0.0]), 0.0, 0.1, 0.0)
+    def test_trust_reverts_to_its_anchor(self):
+        got = cohesion.update_trust(np.array([0.2, 1.0]), 0.6, 0.5, 0.0, 0.0, 0.1, 0.0)
+        assert got == pytest.approx([0.4, 0.8])
+
+    def test_gains_restore_trust_and_clip(self):
+        got = cohesion.update_trust(np.array([0.95]), 0.6, 0.0, np.array([1.0]), 0.0, 0.1, 0.0)
         assert got[0] == 1.0
 
-    def test_cohesion_and_exits(self):
+    def test_exits_and_reentries(self):
         trust, member = np.array([0.1, 0.5, 0.9]), np.array([True, True, False])
         assert cohesion.cohesion(trust, member) == pytest.approx(0.3)
         assert cohesion.exits(trust, member, 0.2).tolist() == [True, False, False]
+        willing = np.array([True, True, True])
+        assert cohesion.reentries(trust, member, willing, 0.2, 0.1).tolist() == \
+            [False, False, True]
+        assert not cohesion.reentries(trust, member, ~willing, 0.2, 0.1).any()
         assert cohesion.cohesion(trust, np.zeros(3, bool)) == 0.0
 
 
@@ -149,11 +195,11 @@ class TestM8Diversification:
 class TestM9Incidents:
     def test_unevaluated_use_multiplies_risk(self):
         p = incidents.probability(0.01, np.array([0.95, 0.95, 0.90]), np.array([0, 1, 1]),
-                                  2.0, 0.7)
+                                  2.0, 0.7, 0.05)
         assert p == pytest.approx([0.03, 0.01 * 1.6, 0.02 * 1.6])
 
     def test_probability_is_capped(self):
-        assert incidents.probability(1.0, 0.0, 0, 5.0, 0.5) == 1.0
+        assert incidents.probability(1.0, 0.0, 0, 5.0, 0.5, 0.05) == 1.0
 
 
 class TestTender:
@@ -163,37 +209,30 @@ class TestTender:
         got = procurement.charge_switching(utility, is_model, np.array([[1], [2]]),
                                            np.array([[0.2], [0.6]]))
         assert got[0] == pytest.approx([0.8, 0.9, 0.0, -0.1])
-        winners = procurement.choose(got, np.ones((1, 4), bool), np.zeros((1, 4), bool),
-                                     (slice(0, 2), slice(2, 4)), np.array([[1], [2]]))
-        assert winners.tolist() == [[1], [2]]
+        assert procurement.best(got, LAYERS).tolist() == [[1], [2]]
 
     def test_bars_are_dropped_when_nothing_else_is_left(self):
         allowed = np.array([[True, False, True, True]])
         barred = np.array([[True, False, False, False]])
-        winners = procurement.choose(np.zeros((1, 4)), allowed, barred,
-                                     (slice(0, 2), slice(2, 4)), np.array([[1], [3]]))
-        assert winners[0, 0] == 0
-
-    def test_complete_fast_path_agrees_with_the_checked_path(self):
-        rng = np.random.default_rng(0)
-        utility = rng.normal(size=(50, 5))
-        allowed = np.ones((50, 5), bool)
-        allowed[:, 1] = False
-        none = np.zeros((50, 5), bool)
-        layers, current = (slice(0, 3), slice(3, 5)), np.zeros((2, 50), dtype=np.int64)
-        fast = procurement.choose(utility, allowed, none, layers, current, complete=True)
-        checked = procurement.choose(utility, allowed, none, layers, current)
-        assert (fast == checked).all() and not (fast[0] == 1).any()
-
-    def test_nothing_allowed_keeps_the_current_supplier(self):
-        winners = procurement.choose(np.zeros((1, 4)), np.zeros((1, 4), bool),
-                                     np.zeros((1, 4), bool), (slice(0, 2), slice(2, 4)),
-                                     np.array([[1], [3]]))
-        assert winners.tolist() == [[1], [3]]
+        ok = procurement.relax_bars(allowed, barred, LAYERS)
+        assert ok.tolist() == [[True, False, True, True]]
+        ok = procurement.relax_bars(allowed, np.array([[False, False, True, False]]), LAYERS)
+        assert ok.tolist() == [[True, False, False, True]]
 
     def test_score_prefers_quality_and_penalises_price_and_unreliability(self):
         s = procurement.score(np.array([[0.8, 0.8, 0.9]]), np.array([[0.99, 0.9, 0.99]]),
                               np.array([True]), np.array([[1.0, 1.0, 2.0]]), 0.0,
-                              np.zeros((1, 3)), 0.3)
+                              np.zeros((1, 3)), 0.3, 5.0)
         expected = [0.8 - 5 * 0.01 - 0.3, 0.8 - 5 * 0.1 - 0.3, 0.9 - 5 * 0.01 - 0.6]
         assert s[0] == pytest.approx(expected)
+
+    def test_rank_within_groups(self):
+        got = procurement.rank_within(np.array([1, 0, 1, 0]), np.array([0.5, 0.1, 0.9, 0.3]))
+        assert got.tolist() == [1, 1, 0, 0]
+
+
+class TestIndices:
+    def test_weighted_mean_with_zero_weights_falls_back_to_equal(self):
+        a, b = np.array([1.0]), np.array([0.0])
+        assert metrics.weighted((a, b), (3.0, 1.0)) == pytest.approx([0.75])
+        assert metrics.weighted((a, b), (0.0, 0.0)) == pytest.approx([0.5])

@@ -22,7 +22,7 @@ from model import (
     ScenarioSpec,
 )
 from model.parameters import STATE_LEVERS, Parameter
-from model.vendors import ARCHETYPES, NATIONAL_PROGRAMME
+from model.vendors import ARCHETYPES, NATIONAL_COMPUTE, NATIONAL_PROGRAMME
 
 from . import charts
 from .catalog import Catalog, default_comparison
@@ -35,7 +35,7 @@ GROUPS = (("possession", "Possession levers", "What the state owns: 'our own mod
           ("coordination", "Coordination levers", "Coordinated resilience: the capacity to "
            "test, switch and bargain, alone or pooled."),
           ("general", "Budget and contracts", "Applies to both strategies."))
-VENDOR_LABELS = {a.key: a.label for a in (*ARCHETYPES, NATIONAL_PROGRAMME)}
+VENDOR_LABELS = {a.key: a.label for a in (*ARCHETYPES, NATIONAL_PROGRAMME, NATIONAL_COMPUTE)}
 VENDOR_LABELS["national"] = "Own national model"
 CURRENT = "(current setup)"
 CARD_METRICS = ("largest_supplier_share", "control_index", "possession_index",

@@ -1,0 +1,165 @@
+"""Accounting and budgets: every state lives within its AI budget each quarter.
+
+**Plan** (start of the quarter). Services come first: the forecast is last quarter's bill
+for full coverage (services and outage fallback). What is left funds, in this order of
+priority, as far as it goes: the national programme's running cost, fees owed to the
+regional body, the programme's capex instalment, standards (adoption and running), own
+evaluation, procurement capacity, domestic compute, voluntary contributions. What cannot
+be funded is deferred (reported as ``unfunded``): a short budget stretches a national
+model's build, thins capacity stocks, leaves fees in arrears (the body sees free-riding)
+and slows standards adoption.
+
+**Settle** (end of the quarter). The actual bill: services at this quarter's prices
+(workflows migrating off a cut-off supplier pay their new one from signature), switching
+costs, and an emergency/fallback cost for every workflow left unserved by a cut-off
+(``outage_cost_factor`` reference prices). If it exceeds what the plan left, coverage is
+cut: routine workflows are dropped before high-stakes ones, dearest first, until the bill
+fits; dropped workflows are not served (lost public value) and their price is unfunded.
+Spend never exceeds the budget.
+
+Incidents (M9) and public value are counted here, on the workflows actually served.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from . import incidents as m9
+from . import supply
+
+if TYPE_CHECKING:
+    from .model import SovereigntyModel
+
+#: Discretionary items in order of priority (docs/ODD.md, "Accounting and budgets").
+PRIORITIES = ("programme_opex", "fees", "programme_capex", "standards", "evaluation",
+              "procurement", "compute", "voluntary")
+
+
+class Accounts:
+    """Budgets, plans, bills, coverage, incidents and public value, per state."""
+
+    def __init__(self, model: SovereigntyModel) -> None:
+        S, N = model.region.n, model.workflows.n
+        self.budget = model.policy.lever["ai_budget_share"] * model.region.gdp / 4 / 1e6
+        self.funded = {name: np.zeros(S) for name in PRIORITIES}
+        self.unfunded = np.zeros(S)
+        self.discretionary = np.zeros(S)
+        self.spend = np.zeros(S)
+        self.cumulative_cost = np.zeros(S)
+        self.outage_quarters = np.zeros(S)
+        self.incident = np.zeros(N, dtype=bool)
+        self.served = np.ones(N, dtype=bool)
+        # quarter 0: the status quo's bill, so the first plan has a forecast
+        self.service_bill = np.zeros(S)
+        self.outage_cost = np.zeros(S)
+
+    def open_books(self, model: SovereigntyModel) -> None:
+        """Quarter 0: the status quo's bill and plan (recorded, not added to cumulative cost),
+        so the first quarter's plan has a forecast."""
+        N = model.workflows.n
+        self._bill(model, np.ones(N, dtype=bool), np.ones(N, dtype=bool))
+        self.full_bill = self.service_bill
+        self.plan(model)
+        self.settle(model, initial=True)
+
+    # -- start of the quarter -----------------------------------------------------------------
+    def plan(self, model: SovereigntyModel) -> None:
+        lever = model.policy.lever
+        self.budget = lever["ai_budget_share"] * model.region.gdp / 4 / 1e6
+        model.programmes.plan(model)
+        body = model.body
+        demands = {
+            "programme_opex": model.programmes.opex_due,
+            "fees": body.fees_due(model),
+            "programme_capex": model.programmes.capex_due,
+            "standards": model.capacities.standards_due(model),
+            "evaluation": lever["own_evaluation_share"] * self.budget,
+            "procurement": lever["procurement_capacity_share"] * self.budget,
+            "compute": lever["domestic_compute_share"] * self.budget,
+            "voluntary": lever["regional_contribution_share"] * self.budget * body.member,
+        }
+        free = np.maximum(self.budget - self.full_bill - self.outage_cost, 0.0)
+        deferred = np.zeros_like(free)
+        for name in PRIORITIES:
+            want = demands[name]
+            got = np.minimum(want, free)
+            self.funded[name] = got
+            free = free - got
+            deferred = deferred + (want - got)
+        self.discretionary = sum(self.funded.values())
+        self.deferred = deferred
+
+    # -- end of the quarter -------------------------------------------------------------------
+    def _bill(self, model: SovereigntyModel, served: np.ndarray, billed: np.ndarray) -> None:
+        market, wf = model.market, model.workflows
+        cell_m, cell_c = market.cell
+        self.workflow_price = market.price.ravel().take(cell_m) + market.price.ravel().take(cell_c)
+        cost = model.world.effective_unit_cost
+        mv, cv = market.supplier
+        unit = model.volume[wf.owner] * model.world.usage * (cost.take(mv) + cost.take(cv))
+        self.service_bill = wf.sum(self.workflow_price * (billed & served))
+        self.unit_bill = wf.sum(unit * (billed & served))
+        cut = ~(market.outage_left == 0)
+        fallback = model.u["outage_cost_factor"] * model.reference_price * model.world.usage
+        self.outage_cost = fallback * wf.sum(cut)
+
+    def settle(self, model: SovereigntyModel, initial: bool = False) -> None:
+        u, market, wf = model.u, model.market, model.workflows
+        supplied = market.outage_left == 0
+        billed = ~supply.cut_off(market.cell, market.unavailable)
+        self._bill(model, supplied, billed)
+        self.full_bill = self.service_bill  # what full coverage costs: next quarter's forecast
+        room = self.budget - self.discretionary
+        over = self.service_bill + self.outage_cost + market.switch_paid - room
+        served = supplied.copy()
+        dropped_value = np.zeros(model.region.n)
+        if (over > 1e-9).any():
+            served, dropped_value = self._cut_coverage(model, served & billed, over)
+            self._bill(model, served, billed)
+        self.served = served
+        total = self.service_bill + self.outage_cost + market.switch_paid + self.discretionary
+        arrears = np.maximum(total - self.budget, 0.0)
+        self.spend = total - arrears
+        self.unfunded = self.deferred + dropped_value + arrears
+        if not initial:
+            self.cumulative_cost = self.cumulative_cost + self.spend
+        self.served_count = wf.sum(served)
+        self.outage_quarters = self.outage_quarters + (0.0 if initial else
+                                                       1.0 - self.served_count / wf.per_state)
+        # M9 incidents on served high-stakes workflows (fixed-shape draws)
+        draws = model.streams["incidents"].random(wf.n)
+        evaluated = model.evaluation.evaluated_workflows(model)
+        mv, cv = market.supplier
+        sup = model.suppliers
+        p = m9.probability(u["incident_base_rate"], sup.reliability.take(mv) *
+                           sup.reliability.take(cv), evaluated, u["unevaluated_risk_multiplier"],
+                           u["evaluation_effectiveness"], model.c["reference_unreliability"])
+        p = p * model.world.incident_factor.take(mv)
+        self.incident = served & wf.high_stakes & (draws < p) & (not initial)
+        value = wf.stakes * model.evaluation.q_true.ravel().take(market.cell[0]) * \
+            wf.fit.ravel().take(wf.fit_cell + mv)
+        self.public_value = wf.sum(value * (served & ~self.incident)) / wf.stakes_total
+        self.incident_count = wf.sum(self.incident)
+        self.evaluated_share = wf.sum(evaluated & wf.high_stakes) / np.maximum(wf.high_total, 1)
+
+    def _cut_coverage(self, model: SovereigntyModel, droppable: np.ndarray,
+                      over: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Drop workflows (routine before high-stakes, dearest first) in over-budget states
+        until each state's bill fits. Returns (served, price of what was dropped)."""
+        wf = model.workflows
+        price = self.workflow_price * droppable
+        need = np.maximum(over, 0.0)
+        candidates = droppable & (need[wf.owner] > 1e-9)
+        order = np.lexsort((-price, wf.high_stakes, wf.owner))  # by state, routine, dearest
+        ordered_price = np.where(candidates[order], price[order], 0.0)
+        owner = wf.owner[order]
+        cumulative = np.cumsum(ordered_price)
+        start = np.concatenate([[0.0], cumulative])[np.searchsorted(owner, owner, "left")]
+        before = cumulative - ordered_price - start  # dropped before this one, same state
+        drop_sorted = candidates[order] & (before < need[owner] - 1e-9)
+        drop = np.zeros(wf.n, dtype=bool)
+        drop[order] = drop_sorted
+        served = (model.market.outage_left == 0) & ~drop
+        return served, wf.sum(self.workflow_price * drop)

@@ -1,0 +1,231 @@
+"""The market: who supplies each workflow, tenders, lock-in, supply and prices.
+
+Owns the workflows' suppliers (model and compute layer), lock-in depths, contract clocks and
+outages (M1, M6), suppliers' regional capacity and load, bargaining power and prices (M4).
+Its phase runs: forced migrations off unavailable suppliers and renewals of expiring
+contracts (one tender, capacity-rationed), lock-in deepening, capacity expansion, then the
+suppliers' price quotes for this quarter's bills.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from . import bargaining, diversification, lockin, procurement, supply
+from .evaluation import perceived
+
+if TYPE_CHECKING:
+    from .model import SovereigntyModel
+
+
+class Market:
+    """Suppliers of every workflow, and what suppliers charge every state."""
+
+    def __init__(self, model: SovereigntyModel) -> None:
+        region, sup, wf, c = model.region, model.suppliers, model.workflows, model.c
+        rng = model.streams["setup"]
+        S, V, N = region.n, sup.n, wf.n
+        # initial suppliers: the sourced shares; a state with a national model today has a
+        # small share of its workflows on it
+        model_p = np.where(sup.is_model & ~sup.is_national, sup.initial_share, 0.0)
+        model_p = np.tile(model_p / model_p.sum(), (S, 1))
+        existing = c["existing_national_share"] * region.existing_programme
+        model_p *= (1.0 - existing)[:, None]
+        model_p[:, sup.national_model] = existing
+        compute_p = np.where(~sup.is_model & ~sup.is_national, sup.initial_share, 0.0)
+        compute_p = compute_p / compute_p.sum()
+        draws = rng.random((2, N))
+        model_v = (draws[0][:, None] > np.cumsum(model_p, axis=1)[wf.owner]).sum(axis=1)
+        compute_v = (draws[1][:, None] > np.cumsum(compute_p)).sum(axis=1)
+        self.supplier = np.minimum(np.array((model_v, compute_v)), V - 1)
+        self.depth = rng.uniform(0.0, c["initial_lockin_max"], (2, N))
+        term = model.policy.lever["contract_term"][wf.owner]
+        self.contract_left = np.floor(rng.random(N) * term).astype(np.int64) + 1
+        self.outage_left = np.zeros(N, dtype=np.int64)
+        self.stuck = np.zeros(N, dtype=bool)
+        self.switch_paid = np.zeros(S)
+        self._update_shares(model)
+        self.initial_regional_share = self.load / N
+        headroom = model.u["capacity_headroom"]
+        self.capacity = np.where(sup.uncapped | sup.is_national, np.inf,
+                                 headroom * np.maximum(self.load, 0.05 * N))
+        self.refresh_supply(model)
+        self.quote(model)
+
+    # -- derived views ------------------------------------------------------------------------
+    @property
+    def utilisation(self) -> np.ndarray:
+        """(V,) regional load over capacity (0 where uncapped)."""
+        return np.where(np.isfinite(self.capacity), self.load / self.capacity, 0.0)
+
+    def _update_shares(self, model: SovereigntyModel) -> None:
+        """Stakes-weighted supplier shares per state (S, V), regional loads."""
+        wf, S, V = model.workflows, model.region.n, model.suppliers.n
+        self.cell = wf.owner_cell + self.supplier  # (2, N) flat index into (S, V) arrays
+        both = np.bincount(self.cell.ravel(), wf.stakes_both, minlength=S * V)
+        self.shares = both.reshape(S, V) / wf.stakes_total[:, None]
+        self.load = np.bincount(self.supplier.ravel(), minlength=V).astype(float)
+        self.national_load = wf.sum(self.supplier[1] == model.suppliers.national_compute)
+
+    # -- phases -------------------------------------------------------------------------------
+    def refresh_supply(self, model: SovereigntyModel) -> None:
+        """Which suppliers can serve whom this quarter (M6): restrictions and exits, national
+        models not yet released, national compute with no room to host."""
+        sup = model.suppliers
+        unavailable = model.world.blocked(model.steps)
+        unavailable[:, sup.national_model] |= ~model.programmes.released
+        unavailable[:, sup.national_compute] |= model.capacities.hosting < 1.0
+        self.unavailable = unavailable
+
+    def step(self, model: SovereigntyModel) -> None:
+        u, c = model.u, model.c
+        self.outage_left = np.maximum(self.outage_left - 1, 0)
+        forced = supply.cut_off(self.cell, self.unavailable)
+        self.contract_left -= 1
+        due = forced | (self.contract_left <= 0) | self.stuck
+        self.switch_paid = np.zeros(model.region.n)
+        if due.any():
+            self._renew(model, np.flatnonzero(due), forced[due])
+        self._update_shares(model)
+        self.depth = lockin.deepen(self.depth, u["lockin_growth"])
+        threshold = c["utilisation_threshold"]
+        tight = np.clip((self.utilisation - threshold) / (1.0 - threshold), 0.0, 1.0)
+        self.capacity = self.capacity * (1.0 + u["capacity_expansion"] * tight)
+        self.quote(model)
+
+    def _renew(self, model: SovereigntyModel, idx: np.ndarray, forced: np.ndarray) -> None:
+        """Tender every workflow in ``idx`` (both layers); pay switching costs; set outages
+        for workflows forced off an unavailable supplier or left with no room anywhere."""
+        u, c, sup, wf = model.u, model.c, model.suppliers, model.workflows
+        lever, ev = model.policy.lever, model.evaluation
+        S, V = model.region.n, sup.n
+        s = wf.owner[idx]
+        n = len(idx)
+        high = wf.high_stakes[idx]
+        current = self.supplier[:, idx]
+        depth = self.depth[:, idx]
+        exposure = lockin.exposure(depth, sup.portability[current],
+                                   model.capacities.standards[s], u["standards_effect"])
+        cost_to_leave = lockin.switching_cost(exposure, 4 * self.price[s, current],
+                                              u["switching_cost_max"])
+        term = lever["contract_term"][s]
+        reference = model.reference_price[s] * model.world.usage
+        penalty = u["price_weight"] * cost_to_leave / (reference * term)
+        believed = perceived(ev.known, ev.estimate, np.minimum(ev.q_true + sup.hype, 1.0))
+        reliability = np.where(ev.known, sup.reliability, sup.claimed_reliability)
+        noise = model.streams["procurement"].gumbel(size=(n, V))
+        premium = lever["ours_premium"][s][:, None] * sup.is_national
+        utility = procurement.score(believed[s] * wf.fit[idx], reliability[s], high,
+                                    self.relative_price[s], premium,
+                                    c["procurement_noise"] * noise, u["price_weight"],
+                                    c["reliability_weight"])
+        utility = procurement.charge_switching(utility, sup.is_model, current, penalty)
+        barred = np.zeros((n, V), dtype=bool)
+        cap = lever["diversification_cap"]
+        if (cap < 1.0).any():
+            barred |= diversification.over_cap(self.shares, cap)[s]
+        required = lever["require_evaluation"]
+        if required.any():
+            barred |= (required[s] & high)[:, None] & ~ev.known[s] & sup.is_model
+        allowed = ~self.unavailable[s]
+        ok = procurement.relax_bars(allowed, barred, sup.layers)
+        masked = np.where(ok, utility, -np.inf)
+        winner = procurement.best(masked, sup.layers)
+        # nobody allowed in a layer: the workflow keeps its supplier (cut off if unavailable)
+        winner = np.where(np.isfinite(np.take_along_axis(masked, winner.T, axis=1).T), winner,
+                          current)
+        no_room = np.zeros(n, dtype=bool)
+        room = self._room(model, current, s)
+        for k, layer in enumerate(sup.layers):
+            def groups_of(local, start=layer.start):
+                col = local + start
+                return np.where(col == sup.national_compute, V + s, col)
+            groups = groups_of(winner[k] - layer.start)
+            if (np.bincount(groups, minlength=V + S) > room + 1e-9).any():
+                local, unplaced = procurement.ration(masked[:, layer], winner[k] - layer.start,
+                                                     groups_of, room)
+                keep = unplaced & allowed[np.arange(n), current[k]]
+                winner[k] = np.where(keep, current[k], local + layer.start)
+                no_room |= unplaced & ~keep
+        moved = winner != current
+        self.switch_paid = np.bincount(s, (cost_to_leave * moved).sum(0), minlength=S)
+        self.supplier[:, idx] = winner
+        self.depth[:, idx] = np.where(moved, 0.0, depth)
+        lost = self.unavailable[s[None, :], current]
+        quarters = lockin.migration_quarters(exposure, u["migration_max_quarters"])
+        migration = (np.where(moved, quarters, 1) * lost).max(axis=0)
+        stuck = (lost & ~moved).any(axis=0) | no_room
+        self.outage_left[idx] = np.maximum(self.outage_left[idx], np.maximum(migration, stuck))
+        self.stuck[idx] = stuck
+        self.contract_left[idx] = np.where(stuck, 1, term)
+
+    def _room(self, model: SovereigntyModel, current: np.ndarray, s: np.ndarray) -> np.ndarray:
+        """Free capacity per group (V supplier columns, then each state's national compute)
+        for the workflows being tendered (their own slots are free)."""
+        sup, S, V = model.suppliers, model.region.n, model.suppliers.n
+        tendered = np.bincount(current.ravel(), minlength=V)
+        room = self.capacity - (self.load - tendered)
+        on_national = np.bincount(s, current[1] == sup.national_compute, minlength=S)
+        national = model.capacities.hosting - (self.national_load - on_national)
+        room[sup.national_compute] = np.inf  # per state, below
+        return np.concatenate([room, national])
+
+    def quote(self, model: SovereigntyModel) -> None:
+        """M4: bargaining power per state and layer, then prices (S, V) for this quarter."""
+        u, c, sup, wf = model.u, model.c, model.suppliers, model.workflows
+        ev, body, policy = model.evaluation, model.body, model.policy
+        S = model.region.n
+        available = ~self.unavailable
+        q = ev.q_true
+        best_model = np.where(sup.is_model & available, q, 0.0).max(axis=1, keepdims=True)
+        relative_quality = np.where(sup.is_model, np.minimum(q / np.maximum(best_model, 1e-12),
+                                                             1.0), 1.0)
+        credible = np.where(ev.known, 1.0, c["unevaluated_credibility"]) * available \
+            * relative_quality
+        self.exposure = lockin.exposure(self.depth, sup.portability[self.supplier],
+                                        model.capacities.standards[wf.owner],
+                                        u["standards_effect"])
+        ratio = np.bincount(wf.owner_both, self.exposure.ravel(),
+                            minlength=2 * S).reshape(2, S).T
+        ratio *= u["switching_cost_max"] / wf.per_state[:, None]
+        alternatives = np.add.reduceat(credible, sup.layer_starts, axis=1) - 1.0
+        outside = bargaining.outside_options(alternatives, ratio)
+        self.demand = wf.per_state * model.reference_price * model.world.usage
+        size = bargaining.demand_effect(self.demand, u["demand_half_saturation"])
+        evaluation = model.capacities.evaluation
+        pooled = policy.region["pooled_evaluation"] and body.member.any()
+        pool_eval = body.pooled_capacity(model) * body.cohesion if pooled else 0.0
+        if pooled:
+            evaluation = np.maximum(evaluation, np.where(body.member, pool_eval, 0.0))
+        weights = (c["weight_outside_options"], c["weight_demand_size"],
+                   c["weight_evaluation"], c["weight_procurement"])
+        max_power = u["max_bargaining_power"]
+        self.beta_own = bargaining.bargaining_power(outside, size[:, None], evaluation[:, None],
+                                                    model.capacities.procurement[:, None],
+                                                    max_power, weights)
+        if policy.region["joint_procurement"] and body.member.any():
+            # one bloc, one set of terms: demand-weighted members' outside options, the
+            # bloc's demand (scaled by cohesion), the pool's (or members' mean) evaluation,
+            # the body's contract skill
+            member_demand = self.demand * body.member
+            w = member_demand / member_demand.sum()
+            coh = body.cohesion
+            bloc = bargaining.bargaining_power(
+                (w[:, None] * outside).sum(0),
+                bargaining.demand_effect(coh * member_demand.sum(), u["demand_half_saturation"]),
+                pool_eval if pooled else float(w @ evaluation),
+                body.procurement_capacity(model) * coh, max_power, weights)
+            self.beta = np.where(body.member[:, None], bloc[None, :], self.beta_own)
+        else:
+            self.beta = self.beta_own
+        beta_by_vendor = np.where(sup.is_model, self.beta[:, :1], self.beta[:, 1:])
+        side = bargaining.supply_multiplier(self.load / wf.n, self.initial_regional_share,
+                                            self.utilisation, u["share_markup_slope"],
+                                            u["scarcity_markup"], c["utilisation_threshold"])
+        self.markup = bargaining.markup(u["base_markup"], sup.markup_factor, beta_by_vendor, side)
+        scale = model.volume * model.world.usage
+        self.price = scale[:, None] * model.world.effective_unit_cost * (1.0 + self.markup)
+        self.relative_price = self.price / (model.reference_price * model.world.usage)[:, None]
+        self.switching_ratio = ratio

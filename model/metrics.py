@@ -1,0 +1,102 @@
+"""Metrics: every outcome of docs/ODD.md ("Outcomes"), per state and for the region, each
+quarter, into (steps, states, outcomes) arrays.
+
+Composite indices are built from outcomes the state experiences, never from levers:
+``control_index`` weighs the verified share of high-stakes workflows, the ability to exit
+(spend movable within a contract term), price discipline (unit cost over price) and service
+continuity; ``possession_index`` weighs national-model and national-compute *use*. The
+weights are uncertainties (a researcher can sweep them).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .parameters import REGION_OUTCOMES, STATE_OUTCOMES
+
+if TYPE_CHECKING:
+    from .model import SovereigntyModel
+
+STATE_INDEX = {o.name: k for k, o in enumerate(STATE_OUTCOMES)}
+REGION_INDEX = {o.name: k for k, o in enumerate(REGION_OUTCOMES)}
+
+
+def weighted(components: tuple[np.ndarray, ...], weights: tuple[float, ...]) -> np.ndarray:
+    """Weighted mean of outcome arrays (equal weights if all weights are 0)."""
+    total = sum(weights)
+    if total <= 0:
+        return sum(components) / len(components)
+    return sum(w * x for x, w in zip(components, weights, strict=True)) / total
+
+
+class Metrics:
+    """Outcome arrays of the run so far."""
+
+    def __init__(self, model: SovereigntyModel) -> None:
+        S = model.region.n
+        self.state = np.zeros((model.horizon + 1, S, len(STATE_OUTCOMES)))
+        self.region = np.zeros((model.horizon + 1, len(REGION_OUTCOMES)))
+
+    def exit_ability(self, model: SovereigntyModel) -> np.ndarray:
+        """(S,) price-weighted share of workflows whose suppliers (both layers) could be left
+        within a term at a switching cost of at most the threshold, with an alternative."""
+        market, wf, sup = model.market, model.workflows, model.suppliers
+        ratio = model.u["switching_cost_max"] * market.exposure  # years of spend, (2, N)
+        available = ~market.unavailable
+        alternatives = np.add.reduceat(available, sup.layer_starts, axis=1)  # (S, 2)
+        has_alternative = (alternatives[wf.owner] >= 2).T  # (2, N)
+        movable = ((ratio <= model.c["exit_cost_threshold"]) & has_alternative).all(axis=0)
+        price = model.accounts.workflow_price
+        return wf.sum(price * movable) / np.maximum(wf.sum(price), 1e-12)
+
+    def record(self, model: SovereigntyModel) -> None:
+        """Compute this quarter's outcomes into the arrays."""
+        t, u = model.steps, model.u
+        market, accounts, sup, body = model.market, model.accounts, model.suppliers, model.body
+        wf = model.workflows
+        shares = market.shares
+        beta = market.beta.mean(axis=1)
+        ratio = market.switching_ratio.mean(axis=1)
+        unit, bill = accounts.unit_bill, accounts.service_bill
+        price_discipline = np.where(bill > 0, unit / np.maximum(bill, 1e-12), 1.0)
+        continuity = accounts.served_count / wf.per_state
+        exit_ability = self.exit_ability(model)
+        control = weighted((accounts.evaluated_share, exit_ability, price_discipline, continuity),
+                           (u["control_weight_verified"], u["control_weight_exit"],
+                            u["control_weight_price"], u["control_weight_continuity"]))
+        on_model = shares[:, sup.national_model]
+        on_compute = shares[:, sup.national_compute]
+        w = u["possession_weight_model"]
+        values = {
+            "supplier_hhi": 5000.0 * (shares * shares).sum(1),
+            "external_share": 0.5 * (shares @ sup.external),
+            "largest_supplier_share": shares.max(1),
+            "bargaining_power": beta,
+            "markup_paid": np.where(unit > 0, bill / np.maximum(unit, 1e-12) - 1.0, 0.0),
+            "budget": accounts.budget,
+            "spend": accounts.spend,
+            "unfunded": accounts.unfunded,
+            "cumulative_cost": accounts.cumulative_cost,
+            "cost_per_workflow": accounts.spend / np.maximum(accounts.served_count, 1),
+            "evaluated_share": accounts.evaluated_share,
+            "exit_ability": exit_ability,
+            "price_discipline": price_discipline,
+            "switching_cost_ratio": ratio,
+            "control_index": control,
+            "national_model_share": on_model,
+            "national_compute_share": on_compute,
+            "possession_index": w * on_model + (1.0 - w) * on_compute,
+            "service_continuity": continuity,
+            "outage_quarters": accounts.outage_quarters,
+            "outage_cost": accounts.outage_cost,
+            "incidents": accounts.incident_count,
+            "public_value": accounts.public_value,
+            "standards_level": model.capacities.standards,
+            "trust": body.trust,
+            "member": body.member,
+        }
+        self.state[t] = np.array([values[o.name] for o in STATE_OUTCOMES], dtype=float).T
+        self.region[t] = (body.cohesion, body.member.sum(), body.pooled_capacity(model),
+                          body.evaluations_last)

@@ -1,0 +1,153 @@
+"""The tables every component shares: the region's states, the supplier columns and the
+workflows. They are built once per run (the workflows with the "setup" stream) and never
+change; components keep their own changing state.
+
+Arrays are indexed by state (S), supplier column (V) and workflow (N); per-state sums are
+segment reductions over the workflow axis (``np.bincount`` on the owner), O(N).
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import numpy as np
+
+from .region import StateData
+from .vendors import (
+    ARCHETYPES,
+    CHIP_BLOC,
+    NATIONAL_COMPUTE,
+    NATIONAL_PROGRAMME,
+    OPEN_BLOC,
+    REGIONAL_BLOC,
+    VendorArchetype,
+)
+
+#: National programmes in the data that were trained from scratch (SOURCES.md: MaLLaM and
+#: PhoGPT from scratch, ILMU claimed); the others adapt open-weight bases.
+FROM_SCRATCH_PROGRAMMES = ("MaLLaM", "PhoGPT", "ILMU")
+
+
+@cache
+def language_offsets() -> dict[str, float]:
+    """Per-state offset to the regional mean language need (model/data/language_need.csv)."""
+    text = resources.files("model.data").joinpath("language_need.csv").read_text("utf-8")
+    return {r["iso3"]: float(r["offset"]) for r in csv.DictReader(text.splitlines())}
+
+
+class Region:
+    """The states of the run: data arrays in region order."""
+
+    def __init__(self, states: tuple[StateData, ...]) -> None:
+        self.data = states
+        self.n = len(states)
+        self.iso3 = [s.iso3 for s in states]
+        self.index = {code: k for k, code in enumerate(self.iso3)}
+        self.gdp = np.array([s.gdp_usd for s in states])
+        self.population = np.array([s.population for s in states])
+        self.readiness = np.array([s.ai_readiness for s in states]) / 100.0
+        self.has_eval_body = np.array([bool(s.eval_body) for s in states])
+        self.existing_programme = np.array([bool(s.national_model) for s in states])
+        self.existing_from_scratch = np.array(
+            [any(name in s.national_model for name in FROM_SCRATCH_PROGRAMMES) and
+             not _mentions_adapted(s.national_model) for s in states])
+        offsets = language_offsets()
+        self.language_offset = np.array([offsets.get(code, 0.0) for code in self.iso3])
+
+    def rows(self, targets) -> np.ndarray:
+        """Row indices of event targets (ISO3 codes, or ("all",))."""
+        if tuple(targets) == ("all",):
+            return np.arange(self.n)
+        return np.array([self.index[code] for code in targets], dtype=np.int64)
+
+
+def _mentions_adapted(text: str) -> bool:
+    # a state whose data names an adapted programme besides a from-scratch one keeps the
+    # adapted route (none does in the default region)
+    return any(name in text for name in ("SEA-LION", "Typhoon", "Sahabat"))
+
+
+@dataclass(frozen=True)
+class Suppliers:
+    """Supplier columns: model layer (with one "national" column, each state's own
+    programme), then compute layer (with one "national_compute" column)."""
+
+    archetypes: tuple[VendorArchetype, ...]
+
+    @classmethod
+    def build(cls) -> Suppliers:
+        model = [a for a in ARCHETYPES if a.layer == "model"]
+        compute = [a for a in ARCHETYPES if a.layer == "compute"]
+        return cls((*model, NATIONAL_PROGRAMME, *compute, NATIONAL_COMPUTE))
+
+    def __post_init__(self) -> None:
+        a = self.archetypes
+        set_ = object.__setattr__
+        set_(self, "n", len(a))
+        set_(self, "keys", [x.key for x in a])
+        set_(self, "column", {x.key: j for j, x in enumerate(a)})
+        set_(self, "bloc", [x.bloc or "national" for x in a])
+        set_(self, "is_model", np.array([x.layer == "model" for x in a]))
+        national_model = self.keys.index(NATIONAL_PROGRAMME.key)
+        national_compute = self.keys.index(NATIONAL_COMPUTE.key)
+        set_(self, "national_model", national_model)
+        set_(self, "national_compute", national_compute)
+        set_(self, "layers", (slice(0, national_model + 1), slice(national_model + 1, len(a))))
+        set_(self, "layer_starts", np.array([0, national_model + 1]))
+        set_(self, "is_national", np.isin(np.arange(len(a)), (national_model, national_compute)))
+        set_(self, "is_open", np.array([b == OPEN_BLOC for b in self.bloc]))
+        set_(self, "external", np.array([b not in (REGIONAL_BLOC, "national")
+                                         for b in self.bloc]))
+        set_(self, "chip_cols", np.array([j for j, b in enumerate(self.bloc)
+                                          if b == CHIP_BLOC and not self.is_model[j]]))
+        for name in ("quality", "hype", "unit_cost", "reliability", "claimed_reliability",
+                     "portability", "language_fit", "markup_factor", "progress_factor",
+                     "initial_share"):
+            set_(self, name, np.array([getattr(x, name) for x in a], dtype=float))
+        # suppliers whose new versions void earlier evaluations (national models too)
+        releases = self.progress_factor > 0
+        releases[national_model] = True
+        set_(self, "releases", releases)
+        # open weights are downloaded, national models run in-house: no regional capacity cap
+        set_(self, "uncapped", self.is_open | (np.arange(len(a)) == national_model))
+
+    def in_bloc(self, bloc: str, layer: str = "both") -> list[int]:
+        """Columns of a bloc's suppliers in a layer ("model", "compute" or "both")."""
+        return [j for j, b in enumerate(self.bloc) if b == bloc and (
+            layer == "both" or (layer == "model") == bool(self.is_model[j]))]
+
+
+class Workflows:
+    """Every state's public-sector AI workflows: owner, stakes, language need and fit."""
+
+    def __init__(self, region: Region, suppliers: Suppliers, c, u, rng) -> None:
+        S, V = region.n, suppliers.n
+        gdp_bn = region.gdp / 1e9
+        population_m = region.population / 1e6
+        self.per_state = np.maximum(1, np.round(
+            c["workflows_base"] + c["workflows_scale"] * region.readiness * np.log10(1 + gdp_bn)
+            + c["workflows_population_scale"] * np.log10(1 + population_m))).astype(np.int64)
+        self.owner = np.repeat(np.arange(S), self.per_state)
+        self.n = N = len(self.owner)
+        self.n_states = S
+        self.high_stakes = rng.random(N) < c["high_stakes_share"]
+        self.stakes = np.where(self.high_stakes, c["high_stakes_weight"], 1.0)
+        self.state_need = np.clip(u["language_need"] + region.language_offset, 0.05, 0.95)
+        need = self.state_need[self.owner]
+        self.language_need = rng.beta(4.0 * need, 4.0 * (1.0 - need))
+        fit_of = suppliers.language_fit.copy()
+        fit_of[suppliers.national_model] = u["national_language_fit"]
+        self.fit = 1.0 - self.language_need[:, None] * (1.0 - fit_of)  # (N, V)
+        self.stakes_total = self.sum(self.stakes)
+        self.high_total = self.sum(self.high_stakes)
+        self.owner_cell = self.owner * V  # flat (state, supplier) index base
+        self.owner_both = np.concatenate([self.owner, self.owner + S])
+        self.stakes_both = np.concatenate([self.stakes, self.stakes])
+        self.fit_cell = np.arange(N) * V
+
+    def sum(self, values) -> np.ndarray:
+        """Per-state sums of a per-workflow quantity (a segment reduction, O(N))."""
+        return np.bincount(self.owner, values, minlength=self.n_states)
