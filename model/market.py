@@ -78,6 +78,7 @@ class Market:
         unavailable[:, sup.national_model] |= ~model.programmes.released
         unavailable[:, sup.national_compute] |= model.capacities.hosting < 1.0
         self.unavailable = unavailable
+        self.layer_open = np.logical_or.reduceat(~unavailable, sup.layer_starts, axis=1)
 
     def step(self, model: SovereigntyModel) -> None:
         u, c = model.u, model.c
@@ -130,47 +131,63 @@ class Market:
         if required.any():
             barred |= (required[s] & high)[:, None] & ~ev.known[s] & sup.is_model
         allowed = ~self.unavailable[s]
-        ok = procurement.relax_bars(allowed, barred, sup.layers)
+        ok = procurement.relax_bars(allowed, barred, sup.layers) if barred.any() else allowed
         masked = np.where(ok, utility, -np.inf)
         winner = procurement.best(masked, sup.layers)
-        # nobody allowed in a layer: the workflow keeps its supplier (cut off if unavailable)
-        winner = np.where(np.isfinite(np.take_along_axis(masked, winner.T, axis=1).T), winner,
-                          current)
-        no_room = np.zeros(n, dtype=bool)
-        room = self._room(model, current, s)
-        for k, layer in enumerate(sup.layers):
-            def groups_of(local, start=layer.start):
-                col = local + start
-                return np.where(col == sup.national_compute, V + s, col)
-            groups = groups_of(winner[k] - layer.start)
-            if (np.bincount(groups, minlength=V + S) > room + 1e-9).any():
-                local, unplaced = procurement.ration(masked[:, layer], winner[k] - layer.start,
-                                                     groups_of, room)
-                keep = unplaced & allowed[np.arange(n), current[k]]
-                winner[k] = np.where(keep, current[k], local + layer.start)
-                no_room |= unplaced & ~keep
+        if not self.layer_open[s].all():
+            # nobody allowed in a layer: the workflow keeps its supplier (cut off if unavailable)
+            finite = np.isfinite(np.take_along_axis(masked, winner.T, axis=1).T)
+            winner = np.where(finite, winner, current)
+        winner, no_room = self._ration(model, masked, winner, current, s, allowed)
         moved = winner != current
         self.switch_paid = np.bincount(s, (cost_to_leave * moved).sum(0), minlength=S)
         self.supplier[:, idx] = winner
         self.depth[:, idx] = np.where(moved, 0.0, depth)
-        lost = self.unavailable[s[None, :], current]
-        quarters = lockin.migration_quarters(exposure, u["migration_max_quarters"])
-        migration = (np.where(moved, quarters, 1) * lost).max(axis=0)
-        stuck = (lost & ~moved).any(axis=0) | no_room
-        self.outage_left[idx] = np.maximum(self.outage_left[idx], np.maximum(migration, stuck))
+        stuck = no_room
+        if forced.any() or self.stuck[idx].any():
+            lost = self.unavailable[s[None, :], current]
+            quarters = lockin.migration_quarters(exposure, u["migration_max_quarters"])
+            migration = (np.where(moved, quarters, 1) * lost).max(axis=0)
+            stuck = (lost & ~moved).any(axis=0) | no_room
+            self.outage_left[idx] = np.maximum(self.outage_left[idx],
+                                               np.maximum(migration, stuck))
+        elif no_room.any():
+            self.outage_left[idx] = np.maximum(self.outage_left[idx], no_room)
         self.stuck[idx] = stuck
         self.contract_left[idx] = np.where(stuck, 1, term)
 
-    def _room(self, model: SovereigntyModel, current: np.ndarray, s: np.ndarray) -> np.ndarray:
-        """Free capacity per group (V supplier columns, then each state's national compute)
-        for the workflows being tendered (their own slots are free)."""
+    def _ration(self, model: SovereigntyModel, masked: np.ndarray, winner: np.ndarray,
+                current: np.ndarray, s: np.ndarray, allowed: np.ndarray,
+                ) -> tuple[np.ndarray, np.ndarray]:
+        """Enforce regional capacity (M6: substitute supply is limited) on the tender's
+        winners. Groups: each supplier column, and each state's national compute. The
+        tendered workflows' own slots count as free. Over-subscribed awards go to the
+        workflows that value them most; a workflow with no room anywhere keeps its current
+        supplier if it can, else it is unserved (``no_room``)."""
         sup, S, V = model.suppliers, model.region.n, model.suppliers.n
-        tendered = np.bincount(current.ravel(), minlength=V)
-        room = self.capacity - (self.load - tendered)
-        on_national = np.bincount(s, current[1] == sup.national_compute, minlength=S)
-        national = model.capacities.hosting - (self.national_load - on_national)
-        room[sup.national_compute] = np.inf  # per state, below
-        return np.concatenate([room, national])
+        n = len(s)
+        no_room = np.zeros(n, dtype=bool)
+        free = self.capacity - self.load + np.bincount(current.ravel(), minlength=V)
+        free[sup.national_compute] = np.inf  # per state, below
+        awards = np.bincount(winner.ravel(), minlength=V)
+        national = winner[1] == sup.national_compute
+        room_national = model.capacities.hosting - self.national_load + np.bincount(
+            s, current[1] == sup.national_compute, minlength=S)
+        tight_national = national.any() and (
+            np.bincount(s, national, minlength=S) > room_national + 1e-9).any()
+        if not (awards > free + 1e-9).any() and not tight_national:
+            return winner, no_room
+        room = np.concatenate([free, room_national])
+        for k, layer in enumerate(sup.layers):
+            def groups_of(local, start=layer.start):
+                col = local + start
+                return np.where(col == sup.national_compute, V + s, col)
+            local, unplaced = procurement.ration(masked[:, layer], winner[k] - layer.start,
+                                                 groups_of, room)
+            keep = unplaced & allowed[np.arange(n), current[k]]
+            winner[k] = np.where(keep, current[k], local + layer.start)
+            no_room |= unplaced & ~keep
+        return winner, no_room
 
     def quote(self, model: SovereigntyModel) -> None:
         """M4: bargaining power per state and layer, then prices (S, V) for this quarter."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -34,7 +36,8 @@ def check_invariants(model: SovereigntyModel) -> None:
     assert ((hhi >= 0) & (hhi <= 10_000 + 1e-6)).all()
     for name in ("external_share", "largest_supplier_share", "bargaining_power",
                  "evaluated_share", "control_index", "possession_index", "service_continuity",
-                 "public_value", "trust"):
+                 "public_value", "trust", "exit_ability", "price_discipline",
+                 "national_model_share", "national_compute_share", "standards_level"):
         v = m[..., col[name]]
         assert ((v >= -1e-12) & (v <= 1 + 1e-12)).all(), name
     for name in ("spend", "cumulative_cost", "markup_paid", "incidents", "outage_quarters",
@@ -42,7 +45,11 @@ def check_invariants(model: SovereigntyModel) -> None:
         assert (m[..., col[name]] >= -1e-9).all(), name
     cumulative = m[..., col["cumulative_cost"]]
     assert (np.diff(cumulative, axis=0) >= -1e-9).all()
-    assert (np.diff(m[..., col["member"]], axis=0) <= 0).all()  # exits are for good
+    assert (m[..., col["spend"]] <= m[..., col["budget"]] + 1e-9).all()  # within budget
+    assert (m[..., col["unfunded"]] >= -1e-12).all()
+    assert (m[0] == SovereigntyModel(replace(model.spec, policies={}, overrides={},
+                                            regional_body={}, horizon=1),
+                                    collect=False).state_metrics[0]).all()  # q0: status quo
     assert np.isfinite(m).all()
 
 
