@@ -93,28 +93,27 @@ class Accounts:
 
     # -- end of the quarter -------------------------------------------------------------------
     def _bill(self, model: SovereigntyModel, served: np.ndarray, billed: np.ndarray) -> None:
-        market, wf = model.market, model.workflows
-        cell_m, cell_c = market.cell
-        self.workflow_price = market.price.ravel().take(cell_m) + market.price.ravel().take(cell_c)
-        cost = model.world.effective_unit_cost
-        mv, cv = market.supplier
-        unit = model.volume[wf.owner] * model.world.usage * (cost.take(mv) + cost.take(cv))
-        self.service_bill = wf.sum(self.workflow_price * (billed & served))
-        self.unit_bill = wf.sum(unit * (billed & served))
-        cut = ~(market.outage_left == 0)
-        fallback = model.u["outage_cost_factor"] * model.reference_price * model.world.usage
-        self.outage_cost = fallback * wf.sum(cut)
+        market, wf, world = model.market, model.workflows, model.world
+        self.workflow_price = market.price.ravel().take(market.cell).sum(axis=0)
+        unit = (model.volume * world.usage)[wf.owner] * world.effective_unit_cost.take(
+            market.supplier).sum(axis=0)
+        paid = billed & served
+        cut = market.outage_left > 0
+        self.service_bill, self.unit_bill, cut_count = wf.sums(
+            self.workflow_price * paid, unit * paid, cut)
+        fallback = model.u["outage_cost_factor"] * model.reference_price * world.usage
+        self.outage_cost = fallback * cut_count
 
     def settle(self, model: SovereigntyModel, initial: bool = False) -> None:
-        u, market, wf = model.u, model.market, model.workflows
+        u, market, wf, sup = model.u, model.market, model.workflows, model.suppliers
         supplied = market.outage_left == 0
         billed = ~supply.cut_off(market.cell, market.unavailable)
         self._bill(model, supplied, billed)
         self.full_bill = self.service_bill  # what full coverage costs: next quarter's forecast
         room = self.budget - self.discretionary
         over = self.service_bill + self.outage_cost + market.switch_paid - room
-        served = supplied.copy()
-        dropped_value = np.zeros(model.region.n)
+        served = supplied
+        dropped_value = 0.0
         if (over > 1e-9).any():
             served, dropped_value = self._cut_coverage(model, served & billed, over)
             self._bill(model, served, billed)
@@ -123,26 +122,25 @@ class Accounts:
         arrears = np.maximum(total - self.budget, 0.0)
         self.spend = total - arrears
         self.unfunded = self.deferred + dropped_value + arrears
-        if not initial:
-            self.cumulative_cost = self.cumulative_cost + self.spend
-        self.served_count = wf.sum(served)
-        self.outage_quarters = self.outage_quarters + (0.0 if initial else
-                                                       1.0 - self.served_count / wf.per_state)
         # M9 incidents on served high-stakes workflows (fixed-shape draws)
         draws = model.streams["incidents"].random(wf.n)
         evaluated = model.evaluation.evaluated_workflows(model)
-        mv, cv = market.supplier
-        sup = model.suppliers
-        p = m9.probability(u["incident_base_rate"], sup.reliability.take(mv) *
-                           sup.reliability.take(cv), evaluated, u["unevaluated_risk_multiplier"],
-                           u["evaluation_effectiveness"], model.c["reference_unreliability"])
-        p = p * model.world.incident_factor.take(mv)
-        self.incident = served & wf.high_stakes & (draws < p) & (not initial)
+        mv = market.supplier[0]
+        p = m9.probability(u["incident_base_rate"], sup.reliability.take(market.supplier).prod(
+            axis=0), evaluated, u["unevaluated_risk_multiplier"], u["evaluation_effectiveness"],
+            model.c["reference_unreliability"]) * model.world.incident_factor.take(mv)
+        self.incident = served & wf.high_stakes & (draws < p)
+        if initial:
+            self.incident[:] = False
         value = wf.stakes * model.evaluation.q_true.ravel().take(market.cell[0]) * \
             wf.fit.ravel().take(wf.fit_cell + mv)
-        self.public_value = wf.sum(value * (served & ~self.incident)) / wf.stakes_total
-        self.incident_count = wf.sum(self.incident)
-        self.evaluated_share = wf.sum(evaluated & wf.high_stakes) / np.maximum(wf.high_total, 1)
+        self.served_count, value_sum, self.incident_count, evaluated_count = wf.sums(
+            served, value * (served & ~self.incident), self.incident, evaluated & wf.high_stakes)
+        self.public_value = value_sum / wf.stakes_total
+        self.evaluated_share = evaluated_count / np.maximum(wf.high_total, 1)
+        if not initial:
+            self.cumulative_cost = self.cumulative_cost + self.spend
+            self.outage_quarters = self.outage_quarters + 1.0 - self.served_count / wf.per_state
 
     def _cut_coverage(self, model: SovereigntyModel, droppable: np.ndarray,
                       over: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

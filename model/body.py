@@ -90,23 +90,29 @@ class RegionalBody:
         paid, voluntary = funded["fees"], funded["voluntary"]
         # fixed-shape draws every quarter keep the stream aligned across scenarios
         shocks = model.streams["cohesion"].normal(0.0, c["trust_noise"], model.region.n)
-        evaluation_part = np.where(self.due > 0, paid * self.due_evaluation /
-                                   np.maximum(self.due, 1e-12), 0.0)
         keep = 1.0 - u["capacity_depreciation"]
-        self.eval_stock = self.eval_stock * keep + evaluation_part.sum() + 0.5 * voluntary.sum()
-        self.procurement_stock = self.procurement_stock * keep + (paid - evaluation_part).sum() \
-            + 0.5 * voluntary.sum()
-        self.in_arrears = self.member & (paid < self.due - 1e-9)
-        n = int(self.member.sum())
-        free_riding = self.in_arrears.sum() / n if n else 0.0
-        gains = np.zeros(model.region.n)
         region = model.policy.region
-        if region["pooled_evaluation"]:
-            gains += 0.5 * self.evaluated_share
-        if region["joint_procurement"]:
-            market = model.market
-            gains += (market.beta - market.beta_own).mean(axis=1) / u["max_bargaining_power"]
-        gains *= self.member
+        arrangements = region["pooled_evaluation"] or region["joint_procurement"]
+        self.eval_stock *= keep
+        self.procurement_stock *= keep
+        free_riding = 0.0
+        gains = 0.0
+        if arrangements or voluntary.any():
+            evaluation_part = np.where(self.due > 0, paid * self.due_evaluation /
+                                       np.maximum(self.due, 1e-12), 0.0)
+            self.eval_stock += evaluation_part.sum() + 0.5 * voluntary.sum()
+            self.procurement_stock += (paid - evaluation_part).sum() + 0.5 * voluntary.sum()
+            self.in_arrears = self.member & (paid < self.due - 1e-9)
+            n = int(self.member.sum())
+            free_riding = self.in_arrears.sum() / n if n else 0.0
+            gains = np.zeros(model.region.n)
+            if region["pooled_evaluation"]:
+                gains += 0.5 * self.evaluated_share
+            if region["joint_procurement"]:
+                market = model.market
+                gains += (market.beta - market.beta_own).mean(axis=1) / u[
+                    "max_bargaining_power"]
+            gains *= self.member
         push = m7.pressure(self.rhetoric, self.member, free_riding, c["rhetoric_own_weight"],
                            c["free_riding_weight"])
         self.trust = m7.update_trust(self.trust, u["initial_trust"], u["trust_reversion"], gains,
@@ -115,11 +121,11 @@ class RegionalBody:
         leaving = m7.exits(self.trust, self.member, threshold)
         joining = m7.reentries(self.trust, self.member, model.policy.lever["member"], threshold,
                                c["reentry_margin"])
-        for kind, which in (("member_exit", leaving), ("member_reentry", joining)):
-            for k in np.flatnonzero(which):
-                model.world.log.append({"step": model.steps, "origin": "model", "kind": kind,
-                                        "targets": [model.region.iso3[k]]})
         if leaving.any() or joining.any():
+            for kind, which in (("member_exit", leaving), ("member_reentry", joining)):
+                for k in np.flatnonzero(which):
+                    model.world.log.append({"step": model.steps, "origin": "model",
+                                            "kind": kind, "targets": [model.region.iso3[k]]})
             self.member = (self.member & ~leaving) | joining
         self.cohesion = m7.cohesion(self.trust, self.member)
         self.shared_level = region["shared_standards"] * self.cohesion

@@ -43,6 +43,7 @@ class Capacities:
         self.adoption_due = np.zeros(S)
         self.running_due = np.zeros(S)
         self._step_up = np.zeros(S)
+        self._none = np.zeros(S)
         self._refresh(model)
 
     def _refresh(self, model: SovereigntyModel) -> None:
@@ -59,8 +60,11 @@ class Capacities:
     def standards_due(self, model: SovereigntyModel) -> np.ndarray:
         """(S,) what adopting and running to standards costs this quarter."""
         u, c, body = model.u, model.c, model.body
-        target = np.maximum(model.policy.lever["interop_standards"],
-                            np.where(body.member, body.shared_level, 0.0))
+        own = model.policy.lever["interop_standards"]
+        if body.shared_level == 0.0 and not own.any() and not self.standards.any():
+            self._step_up = self.adoption_due = self.running_due = self._none
+            return self._none  # no standard wanted or held: nothing to pay
+        target = np.maximum(own, np.where(body.member, body.shared_level, 0.0))
         self.standards = np.minimum(self.standards, target)  # lowering a target costs nothing
         self._step_up = np.minimum(target - self.standards, c["standards_adoption_rate"])
         annual_services = 4.0 * model.accounts.service_bill

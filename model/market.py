@@ -78,7 +78,9 @@ class Market:
         unavailable[:, sup.national_model] |= ~model.programmes.released
         unavailable[:, sup.national_compute] |= model.capacities.hosting < 1.0
         self.unavailable = unavailable
-        self.layer_open = np.logical_or.reduceat(~unavailable, sup.layer_starts, axis=1)
+        #: (S, 2) suppliers each state can buy from, per layer
+        self.available_count = np.add.reduceat(~unavailable, sup.layer_starts, axis=1)
+        self.layer_open = self.available_count > 0
 
     def step(self, model: SovereigntyModel) -> None:
         u, c = model.u, model.c

@@ -42,11 +42,9 @@ class Metrics:
     def exit_ability(self, model: SovereigntyModel) -> np.ndarray:
         """(S,) price-weighted share of workflows whose suppliers (both layers) could be left
         within a term at a switching cost of at most the threshold, with an alternative."""
-        market, wf, sup = model.market, model.workflows, model.suppliers
+        market, wf = model.market, model.workflows
         ratio = model.u["switching_cost_max"] * market.exposure  # years of spend, (2, N)
-        available = ~market.unavailable
-        alternatives = np.add.reduceat(available, sup.layer_starts, axis=1)  # (S, 2)
-        has_alternative = (alternatives[wf.owner] >= 2).T  # (2, N)
+        has_alternative = (market.available_count[wf.owner] >= 2).T  # (2, N)
         movable = ((ratio <= model.c["exit_cost_threshold"]) & has_alternative).all(axis=0)
         price = model.accounts.workflow_price
         return wf.sum(price * movable) / np.maximum(wf.sum(price), 1e-12)

@@ -74,9 +74,8 @@ class NationalProgrammes:
     def ceiling(self, model: SovereigntyModel) -> np.ndarray:
         """(S,) quality ceiling of each state's route."""
         world, sup = model.world, model.suppliers
-        open_col = int(np.flatnonzero(sup.is_open)[0])
-        base = world.quality[open_col] * world.quality_scale[:, open_col]
-        frontier = world.quality[sup.is_model & ~sup.is_national & ~sup.is_open].max()
+        base = world.quality[sup.open_column] * world.quality_scale[:, sup.open_column]
+        frontier = world.quality[sup.frontier_columns].max()
         return np.where(self.route == FROM_SCRATCH,
                         model.u["national_model_ceiling"] * frontier, base)
 
@@ -92,6 +91,10 @@ class NationalProgrammes:
     def plan(self, model: SovereigntyModel) -> None:
         """Launch new programmes (affordable ones the policy wants), then say what is due."""
         u, c, lever = model.u, model.c, model.policy.lever
+        if not (lever["national_model"] & ~self.launched).any() and (self.paid >= self.capex).all():
+            self.capex_due = np.zeros(model.region.n)  # nothing to launch, nothing owed
+            self.opex_due = u["national_model_opex"] * self.launched
+            return
         scratch = lever["national_model_from_scratch"]
         capex = np.where(scratch, u["national_model_capex"],
                          u["national_model_capex"] * u["fine_tune_capex_share"])

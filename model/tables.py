@@ -111,6 +111,9 @@ class Suppliers:
         releases = self.progress_factor > 0
         releases[national_model] = True
         set_(self, "releases", releases)
+        set_(self, "open_column", int(np.flatnonzero(self.is_open)[0]))
+        set_(self, "frontier_columns", np.flatnonzero(self.is_model & ~self.is_national
+                                                      & ~self.is_open))
         # open weights are downloaded, national models run in-house: no regional capacity cap
         set_(self, "uncapped", self.is_open | (np.arange(len(a)) == national_model))
 
@@ -147,7 +150,19 @@ class Workflows:
         self.owner_both = np.concatenate([self.owner, self.owner + S])
         self.stakes_both = np.concatenate([self.stakes, self.stakes])
         self.fit_cell = np.arange(N) * V
+        self._stacked: dict[int, np.ndarray] = {}
 
     def sum(self, values) -> np.ndarray:
         """Per-state sums of a per-workflow quantity (a segment reduction, O(N))."""
         return np.bincount(self.owner, values, minlength=self.n_states)
+
+    def sums(self, *values) -> np.ndarray:
+        """Per-state sums of several per-workflow quantities at once, (len(values), S): one
+        segment reduction over the stacked values."""
+        m = len(values)
+        index = self._stacked.get(m)
+        if index is None:
+            index = self._stacked[m] = (self.owner + self.n_states * np.arange(m)[:, None]
+                                        ).ravel()
+        return np.bincount(index, np.concatenate(values), minlength=m * self.n_states
+                           ).reshape(m, self.n_states)
