@@ -59,7 +59,7 @@ class Accounts:
         """Quarter 0: the status quo's bill and plan (recorded, not added to cumulative cost),
         so the first quarter's plan has a forecast."""
         N = model.workflows.n
-        self._bill(model, np.ones(N, dtype=bool), np.ones(N, dtype=bool))
+        self._bill(model, np.ones(N, dtype=bool))
         self.full_bill = self.service_bill
         self.plan(model)
         self.settle(model, initial=True)
@@ -78,7 +78,9 @@ class Accounts:
             "evaluation": lever["own_evaluation_share"] * self.budget,
             "procurement": lever["procurement_capacity_share"] * self.budget,
             "compute": lever["domestic_compute_share"] * self.budget,
-            "voluntary": lever["regional_contribution_share"] * self.budget * body.member,
+            "voluntary": lever["regional_contribution_share"] * self.budget * body.member * (
+                model.policy.region["pooled_evaluation"] or model.policy.region[
+                    "joint_procurement"]),
         }
         free = np.maximum(self.budget - self.full_bill - self.outage_cost, 0.0)
         deferred = np.zeros_like(free)
@@ -92,15 +94,18 @@ class Accounts:
         self.deferred = deferred
 
     # -- end of the quarter -------------------------------------------------------------------
-    def _bill(self, model: SovereigntyModel, served: np.ndarray, billed: np.ndarray) -> None:
-        market, wf, world = model.market, model.workflows, model.world
-        self.workflow_price = market.price.ravel().take(market.cell).sum(axis=0)
+    def _bill(self, model: SovereigntyModel, paid: np.ndarray) -> None:
+        """Bills of the workflows in ``paid`` (those with an available supplier, including
+        ones still migrating to it, less any dropped for budget) and the outage fallback."""
+        market, wf, world, sup = model.market, model.workflows, model.world, model.suppliers
+        by_layer = market.price.ravel().take(market.cell)
+        self.workflow_price = by_layer.sum(axis=0)
+        bought = np.where(sup.is_national[market.supplier], 0.0, by_layer).sum(axis=0)
         unit = (model.volume * world.usage)[wf.owner] * world.effective_unit_cost.take(
             market.supplier).sum(axis=0)
-        paid = billed & served
         cut = market.outage_left > 0
-        self.service_bill, self.unit_bill, cut_count = wf.sums(
-            self.workflow_price * paid, unit * paid, cut)
+        self.service_bill, self.market_bill, self.unit_bill, cut_count = wf.sums(
+            self.workflow_price * paid, bought * paid, unit * paid, cut)
         fallback = model.u["outage_cost_factor"] * model.reference_price * world.usage
         self.outage_cost = fallback * cut_count
 
@@ -108,15 +113,16 @@ class Accounts:
         u, market, wf, sup = model.u, model.market, model.workflows, model.suppliers
         supplied = market.outage_left == 0
         billed = ~supply.cut_off(market.cell, market.unavailable)
-        self._bill(model, supplied, billed)
+        self._bill(model, billed)
         self.full_bill = self.service_bill  # what full coverage costs: next quarter's forecast
         room = self.budget - self.discretionary
         over = self.service_bill + self.outage_cost + market.switch_paid - room
         served = supplied
         dropped_value = 0.0
         if (over > 1e-9).any():
-            served, dropped_value = self._cut_coverage(model, served & billed, over)
-            self._bill(model, served, billed)
+            drop, dropped_value = self._cut_coverage(model, served & billed, over)
+            served = served & ~drop
+            self._bill(model, billed & ~drop)
         self.served = served
         total = self.service_bill + self.outage_cost + market.switch_paid + self.discretionary
         arrears = np.maximum(total - self.budget, 0.0)
@@ -145,7 +151,7 @@ class Accounts:
     def _cut_coverage(self, model: SovereigntyModel, droppable: np.ndarray,
                       over: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Drop workflows (routine before high-stakes, dearest first) in over-budget states
-        until each state's bill fits. Returns (served, price of what was dropped)."""
+        until each state's bill fits. Returns (dropped, price of what was dropped)."""
         wf = model.workflows
         price = self.workflow_price * droppable
         need = np.maximum(over, 0.0)
@@ -159,5 +165,4 @@ class Accounts:
         drop_sorted = candidates[order] & (before < need[owner] - 1e-9)
         drop = np.zeros(wf.n, dtype=bool)
         drop[order] = drop_sorted
-        served = (model.market.outage_left == 0) & ~drop
-        return served, wf.sum(self.workflow_price * drop)
+        return drop, wf.sum(self.workflow_price * drop)

@@ -42,10 +42,11 @@ def bargaining_power(outside, size, evaluation, procurement, max_power: float,
 
 
 def supply_multiplier(share, initial_share, utilisation, share_slope: float,
-                      scarcity: float, threshold: float) -> np.ndarray:
-    """Supplier-side markup multiple: ``clip(1 + share_slope * (share - initial), 0.2, 3)
-    * (1 + scarcity * clip((utilisation - threshold) / (1 - threshold), 0, 1))``."""
-    power = np.clip(1.0 + share_slope * (np.asarray(share) - initial_share), 0.2, 3.0)
+                      scarcity: float, threshold: float, floor: float = 0.2,
+                      ceiling: float = 3.0) -> np.ndarray:
+    """Supplier-side markup multiple: ``clip(1 + share_slope * (share - initial), floor,
+    ceiling) * (1 + scarcity * clip((utilisation - threshold) / (1 - threshold), 0, 1))``."""
+    power = np.clip(1.0 + share_slope * (np.asarray(share) - initial_share), floor, ceiling)
     tight = np.clip((np.asarray(utilisation) - threshold) / (1.0 - threshold), 0.0, 1.0)
     return power * (1.0 + scarcity * tight)
 

@@ -70,7 +70,8 @@ class RegionalBody:
         due = np.zeros(S)
         n = int(self.member.sum())
         if n and region["joint_procurement"]:
-            due += self.member * u["joint_procurement_fee"] * model.accounts.service_bill
+            # the fee is on what the bloc buys: not on a state's own national model or compute
+            due += self.member * u["joint_procurement_fee"] * model.accounts.market_bill
         if n and region["pooled_evaluation"]:
             total = u["pooled_evaluation_running_cost"] + self.evaluations_last * u[
                 "evaluation_cost"]
@@ -100,14 +101,16 @@ class RegionalBody:
         if arrangements or voluntary.any():
             evaluation_part = np.where(self.due > 0, paid * self.due_evaluation /
                                        np.maximum(self.due, 1e-12), 0.0)
-            self.eval_stock += evaluation_part.sum() + 0.5 * voluntary.sum()
-            self.procurement_stock += (paid - evaluation_part).sum() + 0.5 * voluntary.sum()
+            to_testing = c["voluntary_evaluation_share"] * voluntary.sum()
+            self.eval_stock += evaluation_part.sum() + to_testing
+            self.procurement_stock += (paid - evaluation_part).sum() + voluntary.sum() \
+                - to_testing
             self.in_arrears = self.member & (paid < self.due - 1e-9)
             n = int(self.member.sum())
             free_riding = self.in_arrears.sum() / n if n else 0.0
             gains = np.zeros(model.region.n)
             if region["pooled_evaluation"]:
-                gains += 0.5 * self.evaluated_share
+                gains += c["pooled_gain_weight"] * self.evaluated_share
             if region["joint_procurement"]:
                 market = model.market
                 gains += (market.beta - market.beta_own).mean(axis=1) / u[

@@ -50,7 +50,7 @@ class Market:
         self.initial_regional_share = self.load / N
         headroom = model.u["capacity_headroom"]
         self.capacity = np.where(sup.uncapped | sup.is_national, np.inf,
-                                 headroom * np.maximum(self.load, 0.05 * N))
+                                 headroom * np.maximum(self.load, c["capacity_floor_share"] * N))
         self.refresh_supply(model)
         self.quote(model)
 
@@ -242,7 +242,8 @@ class Market:
         beta_by_vendor = np.where(sup.is_model, self.beta[:, :1], self.beta[:, 1:])
         side = bargaining.supply_multiplier(self.load / wf.n, self.initial_regional_share,
                                             self.utilisation, u["share_markup_slope"],
-                                            u["scarcity_markup"], c["utilisation_threshold"])
+                                            u["scarcity_markup"], c["utilisation_threshold"],
+                                            c["market_power_floor"], c["market_power_ceiling"])
         self.markup = bargaining.markup(u["base_markup"], sup.markup_factor, beta_by_vendor, side)
         scale = model.volume * model.world.usage
         self.price = scale[:, None] * model.world.effective_unit_cost * (1.0 + self.markup)

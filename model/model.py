@@ -109,7 +109,9 @@ class SovereigntyModel(mesa.Model):
         status-quo budget at quarter-0 reference prices (frontier A on cloud A, no
         bargaining power)."""
         status_quo_budget = self.policy.status_quo["ai_budget_share"] * self.region.gdp / 4 / 1e6
-        reference_unit = 2.0 * (1.0 + self.u["base_markup"] * 1.2)
+        frontier = self.suppliers.column["frontier_a"]
+        reference_unit = 2.0 * (1.0 + self.u["base_markup"]
+                                * self.suppliers.markup_factor[frontier])
         self.volume = self.c["service_budget_share"] * status_quo_budget / (
             self.workflows.per_state * reference_unit)
         self.reference_price = self.volume * 2.0  # US$ m per workflow-quarter at unit cost

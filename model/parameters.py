@@ -392,10 +392,31 @@ CONSTANTS: tuple[Parameter, ...] = (
     _const("talent_half_experience", "float", 20.0, 1.0, 200.0, "USD m of programme spend", A,
            "Programme experience for half spillover",
            "Cumulative programme spend giving half of the full talent spillover."),
+    _const("language_need_concentration", "float", 4.0, 0.5, 50.0, "Beta a + b", A,
+           "Spread of language need",
+           "Concentration of the Beta distribution of workflows' language need around the "
+           "state's mean (higher: workflows alike)."),
+    _const("pooled_gain_weight", "float", 0.5, 0.0, 2.0, "trust gain per coverage", A,
+           "Visible gain of pooled testing",
+           "Trust gain per unit share of suppliers with a current pooled evaluation."),
+    _const("voluntary_evaluation_share", "float", 0.5, 0.0, 1.0, "share", A,
+           "Voluntary money to testing",
+           "Share of voluntary contributions that builds pooled testing (the rest: the bloc's "
+           "procurement capacity)."),
+    _const("market_power_floor", "float", 0.2, 0.0, 1.0, "markup multiple", A,
+           "Lowest market-power multiple",
+           "Floor of the market-share markup multiple (a supplier that lost its share)."),
+    _const("market_power_ceiling", "float", 3.0, 1.0, 10.0, "markup multiple", A,
+           "Highest market-power multiple",
+           "Ceiling of the market-share markup multiple."),
+    _const("capacity_floor_share", "float", 0.05, 0.0, 0.5, "share of workflows", A,
+           "Smallest supplier capacity",
+           "A supplier's regional capacity is at least headroom x this share of all workflows "
+           "(so a small incumbent can grow)."),
     _const("reentry_margin", "float", 0.1, 0.0, 0.5, "trust 0-1", A, "Re-entry margin",
            "A state that left rejoins once its trust exceeds the exit threshold by this much."),
     _const("trust_noise", "float", 0.01, 0.0, 0.1, "trust per quarter", A, "Trust noise",
-           "Standard deviation of the quarterly random shock to each member's trust."),
+           "Standard deviation of the quarterly random shock to each state's trust."),
     _const("rhetoric_own_weight", "float", 0.5, 0.0, 1.0, "weight", A,
            "Own rhetoric in pressure",
            "Weight of a state's own rhetoric (the rest: other members' mean) in the pressure "
@@ -496,8 +517,8 @@ STATE_OUTCOMES: tuple[Outcome, ...] = (
     _out("evaluated_share", "control", "share", 0, 1, "Evaluated high-stakes share",
          "Share of high-stakes workflows whose model supplier has been independently evaluated."),
     _out("exit_ability", "control", "share", 0, 1, "Ability to exit",
-         "Share of service spend the state could move to another available supplier within "
-         "one contract term at a switching cost of at most the movable threshold."),
+         "Share of service spend the state could move to another available supplier at a "
+         "switching cost of at most the movable threshold (years of that spend)."),
     _out("price_discipline", "control", "share 0-1", 0, 1, "Price discipline",
          "Unit cost over price paid on the services bought (1 = paying cost)."),
     _out("switching_cost_ratio", "control", "years of spend", 0, None, "Switching-cost ratio",

@@ -140,7 +140,8 @@ class Workflows:
         self.stakes = np.where(self.high_stakes, c["high_stakes_weight"], 1.0)
         self.state_need = np.clip(u["language_need"] + region.language_offset, 0.05, 0.95)
         need = self.state_need[self.owner]
-        self.language_need = rng.beta(4.0 * need, 4.0 * (1.0 - need))
+        k = c["language_need_concentration"]
+        self.language_need = rng.beta(k * need, k * (1.0 - need))
         fit_of = suppliers.language_fit.copy()
         fit_of[suppliers.national_model] = u["national_language_fit"]
         self.fit = 1.0 - self.language_need[:, None] * (1.0 - fit_of)  # (N, V)

@@ -64,7 +64,8 @@ def test_joint_procurement_fee_is_a_share_of_pooled_purchases():
     model = SovereigntyModel(ScenarioSpec(horizon=6).with_values(joint_procurement=True),
                              collect=False)
     model.step()
-    purchases = model.accounts.service_bill.copy()
+    purchases = model.accounts.market_bill.copy()  # not the state's own model or compute
+    assert (purchases <= model.accounts.service_bill).all()
     model.step()
     fee = model.u["joint_procurement_fee"]
     assert model.body.due == pytest.approx(fee * purchases)
@@ -106,6 +107,19 @@ def test_surviving_suppliers_get_dearer_when_a_bloc_is_cut_off():
     column = base.suppliers.column["cloud_b"]
     assert shocked.market.utilisation[column] > base.market.utilisation[column]
     assert (shocked.market.markup[:, column] > base.market.markup[:, column]).all()
+
+
+def test_migrating_workflows_pay_their_new_supplier_and_the_fallback():
+    shock = (Event(3, "export_control", ("IDN",), {"bloc": "A", "duration": 0}),)
+    model = SovereigntyModel(ScenarioSpec(horizon=3, events=shock), collect=False)
+    model.run()
+    k = model.iso3.index("IDN")
+    migrating = (model.market.outage_left > 0) & (model.workflows.owner == k)
+    assert migrating.any()
+    assert model.accounts.outage_cost[k] > 0
+    billed = model.accounts.workflow_price[migrating].sum()
+    others = model.accounts.workflow_price[(model.workflows.owner == k) & ~migrating].sum()
+    assert model.accounts.service_bill[k] == pytest.approx(billed + others)
 
 
 def test_indices_are_built_from_outcomes_with_declared_weights():
