@@ -109,8 +109,9 @@ def test_coordinated_resilience_turns_on_every_coordination_lever():
     spec = load_scenario("coordinated_resilience")
     for p in REGION_LEVERS:
         assert spec.value(p.name) != p.default, p.name
-    for name in ("interop_standards", "diversification_cap", "require_evaluation",
-                 "regional_contribution_share"):
+    # the body's fees pay for pooled arrangements: no voluntary contribution is needed
+    assert spec.value("regional_contribution_share", "IDN") == 0.0
+    for name in ("interop_standards", "diversification_cap", "require_evaluation"):
         assert spec.value(name, "IDN") != next(p for p in LEVERS if p.name == name).default
     assert spec.value("national_model", "IDN") is False
 
