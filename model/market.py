@@ -129,6 +129,9 @@ class Market:
         cap = lever["diversification_cap"]
         if (cap < 1.0).any():
             barred |= diversification.over_cap(self.shares, cap)[s]
+        retired = model.programmes.retired
+        if retired.any():  # a retiring programme wins no new contracts
+            barred[:, sup.national_model] |= retired[s]
         required = lever["require_evaluation"]
         if required.any():
             barred |= (required[s] & high)[:, None] & ~ev.known[s] & sup.is_model

@@ -66,6 +66,7 @@ class NationalProgrammes:
         self.opex_due = np.zeros(S)
         self.capex_due = np.zeros(S)
         self.running = existing.copy()  # opex paid in full this quarter
+        self.retired = np.zeros(S, dtype=bool)  # closed to new contracts (policy)
 
     @property
     def launched(self) -> np.ndarray:
@@ -91,14 +92,16 @@ class NationalProgrammes:
     def plan(self, model: SovereigntyModel) -> None:
         """Launch new programmes (affordable ones the policy wants), then say what is due."""
         u, c, lever = model.u, model.c, model.policy.lever
-        if not (lever["national_model"] & ~self.launched).any() and (self.paid >= self.capex).all():
+        self._retire(model, lever["retire_national_model"])
+        if not (lever["national_model"] & ~self.launched & ~self.retired).any() and (
+                self.paid >= self.capex).all():
             self.capex_due = np.zeros(model.region.n)  # nothing to launch, nothing owed
             self.opex_due = u["national_model_opex"] * self.launched
             return
         scratch = lever["national_model_from_scratch"]
         capex = np.where(scratch, u["national_model_capex"],
                          u["national_model_capex"] * u["fine_tune_capex_share"])
-        launch = lever["national_model"] & ~self.launched & affordable(
+        launch = lever["national_model"] & ~self.launched & ~self.retired & affordable(
             capex, 4 * model.accounts.budget, c["national_model_affordability"])
         if launch.any():
             self.route = np.where(launch, np.where(scratch, FROM_SCRATCH, FINE_TUNE), self.route)
@@ -109,6 +112,19 @@ class NationalProgrammes:
         outstanding = np.maximum(self.capex - self.paid, 0.0)
         self.capex_due = np.minimum(self.capex / build, outstanding) * self.launched
         self.opex_due = u["national_model_opex"] * self.launched
+
+    def _retire(self, model: SovereigntyModel, wanted: np.ndarray) -> None:
+        """Close retiring programmes to new contracts; shut one down (no more running cost,
+        no longer a supplier) once no workflow is left on it."""
+        self.retired = self.retired | (wanted & self.launched)
+        if not self.retired.any():
+            return
+        in_use = model.market.shares[:, model.suppliers.national_model] > 0
+        closing = self.retired & self.launched & ~in_use
+        if closing.any():
+            self.route = np.where(closing, NONE, self.route)
+            self.released = self.released & ~closing
+            self.age = np.where(closing, -1, self.age)
 
     def step(self, model: SovereigntyModel) -> None:
         """Pay, age, release and train (with what the budget funded)."""
@@ -129,7 +145,7 @@ class NationalProgrammes:
             self.released = self.released | ready
             for k in np.flatnonzero(ready):
                 model.add_national_vendor(k)
-        training = self.released & self.running & ~ready
+        training = self.released & self.running & ~ready & ~self.retired
         if training.any():
             learned = learn(self.quality, self.ceiling(model), u["national_model_learning_rate"],
                             model.region.readiness, model.world.chip_access,

@@ -118,6 +118,12 @@ LEVERS: tuple[Parameter, ...] = (
            "A new programme trains its own base model instead of adapting an open-weight one "
            "(dearer and slower, but not capped by the open base's quality).",
            group="possession"),
+    _lever("retire_national_model", "bool", False, False, True, "on/off", A,
+           "Retire the national model",
+           "Stop the state's national model programme: it wins no new contracts, its workflows "
+           "move to other suppliers as their contracts end, and its running cost stops once "
+           "none is left.",
+           group="possession"),
     _lever("ours_premium", "float", 0.0, 0.0, 0.5, "quality points", A,
            "'Ours' premium",
            "Extra weight procurement gives the state's own national model and compute.",

@@ -172,3 +172,12 @@ def test_enough_workflows_for_stable_state_shares():
                        STATE_INDEX["largest_supplier_share"]] for s in range(1, 6)])
     assert (finals < 1.0).all()
     assert finals.std(axis=0).max() < 0.12
+
+
+def test_a_retired_programme_takes_no_new_contracts_and_stops_costing():
+    model = _model({"retire_national_model": True}, horizon=24)
+    k = model.iso3.index("SGP")
+    assert not model.programmes.released[k] and model.programmes.opex_due[k] == 0
+    assert model.metric("national_model_share")[k] == 0
+    outage = model.state_metrics[:, k, STATE_INDEX["outage_quarters"]]
+    assert outage[-1] == 0  # workflows moved at renewal, not cut off
