@@ -64,10 +64,12 @@ class Market:
         """Stakes-weighted supplier shares per state (S, V), regional loads."""
         wf, S, V = model.workflows, model.region.n, model.suppliers.n
         self.cell = wf.owner_cell + self.supplier  # (2, N) flat index into (S, V) arrays
-        both = np.bincount(self.cell.ravel(), wf.stakes_both, minlength=S * V)
+        cells = self.cell.ravel()
+        both = np.bincount(cells, wf.stakes_both, minlength=S * V)
         self.shares = both.reshape(S, V) / wf.stakes_total[:, None]
-        self.load = np.bincount(self.supplier.ravel(), minlength=V).astype(float)
-        self.national_load = wf.sum(self.supplier[1] == model.suppliers.national_compute)
+        counts = np.bincount(cells, minlength=S * V).reshape(S, V)
+        self.load = counts.sum(axis=0).astype(float)
+        self.national_load = counts[:, model.suppliers.national_compute]
 
     # -- phases -------------------------------------------------------------------------------
     def refresh_supply(self, model: SovereigntyModel) -> None:
@@ -201,13 +203,14 @@ class Market:
         S = model.region.n
         available = ~self.unavailable
         q = ev.q_true
-        best_model = np.where(sup.is_model & available, q, 0.0).max(axis=1, keepdims=True)
+        best_model = (q * available * sup.model_mask).max(axis=1, keepdims=True)
         relative_quality = np.where(sup.is_model, np.minimum(q / np.maximum(best_model, 1e-12),
                                                              1.0), 1.0)
         credible = np.where(ev.known, 1.0, c["unevaluated_credibility"]) * available \
             * relative_quality
+        standards = model.capacities.standards
         self.exposure = lockin.exposure(self.depth, sup.portability[self.supplier],
-                                        model.capacities.standards[wf.owner],
+                                        standards[wf.owner] if standards.any() else 0.0,
                                         u["standards_effect"])
         ratio = np.bincount(wf.owner_both, self.exposure.ravel(),
                             minlength=2 * S).reshape(2, S).T
@@ -242,13 +245,14 @@ class Market:
             self.beta = np.where(body.member[:, None], bloc[None, :], self.beta_own)
         else:
             self.beta = self.beta_own
-        beta_by_vendor = np.where(sup.is_model, self.beta[:, :1], self.beta[:, 1:])
+        beta_by_vendor = self.beta[:, sup.layer_of]
         side = bargaining.supply_multiplier(self.load / wf.n, self.initial_regional_share,
                                             self.utilisation, u["share_markup_slope"],
                                             u["scarcity_markup"], c["utilisation_threshold"],
                                             c["market_power_floor"], c["market_power_ceiling"])
         self.markup = bargaining.markup(u["base_markup"], sup.markup_factor, beta_by_vendor, side)
-        scale = model.volume * model.world.usage
-        self.price = scale[:, None] * model.world.effective_unit_cost * (1.0 + self.markup)
-        self.relative_price = self.price / (model.reference_price * model.world.usage)[:, None]
+        per_unit = model.world.effective_unit_cost * (1.0 + self.markup)
+        self.price = (model.volume * model.world.usage)[:, None] * per_unit
+        # price over the reference price (2 x volume x usage: both layers at unit cost 1)
+        self.relative_price = 0.5 * per_unit
         self.switching_ratio = ratio

@@ -112,6 +112,8 @@ class Suppliers:
         releases[national_model] = True
         set_(self, "releases", releases)
         set_(self, "open_column", int(np.flatnonzero(self.is_open)[0]))
+        set_(self, "layer_of", np.where(self.is_model, 0, 1))  # column -> layer index
+        set_(self, "model_mask", self.is_model.astype(float))
         set_(self, "frontier_columns", np.flatnonzero(self.is_model & ~self.is_national
                                                       & ~self.is_open))
         # open weights are downloaded, national models run in-house: no regional capacity cap
