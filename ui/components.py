@@ -27,7 +27,7 @@ from model.vendors import ARCHETYPES, NATIONAL_PROGRAMME
 from . import charts
 from .catalog import Catalog, default_comparison
 from .sim import ENSEMBLE_SIZES, REGION, Ensemble, Trajectory, run_full
-from .state import LIVE_EVENT_KINDS, SPEEDS, AppState, Setup
+from .state import CURRENT, LIVE_EVENT_KINDS, SPEEDS, AppState, Setup
 
 ValueCallback = Callable[[str, Any], None]
 GROUPS = (("possession", "Possession levers", "What the state owns: 'our own model, our own "
@@ -37,7 +37,6 @@ GROUPS = (("possession", "Possession levers", "What the state owns: 'our own mod
           ("general", "Budget and contracts", "Applies to both strategies."))
 VENDOR_LABELS = {a.key: a.label for a in (*ARCHETYPES, NATIONAL_PROGRAMME)}
 VENDOR_LABELS["national"] = "Own national model"
-CURRENT = "(current setup)"
 CARD_METRICS = ("largest_supplier_share", "control_index", "possession_index",
                 "cumulative_cost", "service_continuity")
 
@@ -222,10 +221,10 @@ def RunControls(state: AppState, horizon: int, codes: list[str],
                       on_value=lambda v: on_change(lambda s: _speed(s, float(v))))
         solara.Switch(label=f"Ensemble: {state.ensemble_size} runs, median and 90% band",
                       value=state.ensemble,
-                      on_value=lambda v: on_change(lambda s: _ensemble(s, v)))
+                      on_value=lambda v: on_change(lambda s: st.set_ensemble(s, bool(v))))
         solara.Select(label="Runs (seeds 1..N)", value=str(state.ensemble_size),
                       values=[str(n) for n in ENSEMBLE_SIZES], style="max-width: 130px",
-                      on_value=lambda v: on_change(lambda s: replace(s, ensemble_size=int(v))))
+                      on_value=lambda v: on_change(lambda s: st.set_ensemble_size(s, int(v))))
         solara.Select(label="Show", value=state.focus, values=[REGION, *codes],
                       style="max-width: 130px",
                       on_value=lambda v: on_change(lambda s: _focus(s, v)))
@@ -233,10 +232,6 @@ def RunControls(state: AppState, horizon: int, codes: list[str],
 
 def _speed(s: AppState, v: float) -> AppState:
     return replace(s, speed=v)
-
-
-def _ensemble(s: AppState, v: bool) -> AppState:
-    return replace(s, ensemble=bool(v))
 
 
 def _focus(s: AppState, v: str) -> AppState:
