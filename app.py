@@ -21,9 +21,11 @@ from ui.components import (
     CompareTab,
     EventLog,
     Glossary,
+    Guarded,
     LeverPanel,
     LiveEvents,
     Network,
+    Notice,
     OverridesPanel,
     RunControls,
     ScenarioPicker,
@@ -44,8 +46,7 @@ def Workshop(catalog: Catalog, search: str | None = None):
     with solara.Column(style="padding: 8px"):
         solara.HTML(tag="h2", unsafe_innerHTML=f"sovsim: possession or control? · scenario "
                     f"<b>{escape(state.setup.scenario)}</b>")
-        if state.message:
-            solara.Warning(state.message, classes=["ui-message"])
+        Notice(state.message, lambda: update(st.dismiss))
         TabBar(state.tab, lambda i: update(lambda a: replace(a, tab=i)))
         if state.tab == 0:
             with solara.Columns([1, 3]):
@@ -66,16 +67,17 @@ def Workshop(catalog: Catalog, search: str | None = None):
                     RunControls(state, spec.horizon, codes, update)
                     LiveEvents(codes, s.run.vendor_keys, lambda kind, targets, **p: update(
                         lambda a: st.inject(a, kind, targets, **p)))
-                    Charts(s.run, s.baseline, state.focus, s.ensemble, s.baseline_ensemble)
+                    Charts(s.run, s.baseline, state.focus, s.ensemble, s.baseline_ensemble,
+                           s.baseline_label)
                     StateCards(s.run, s.baseline)
                     with solara.Row(style="flex-wrap: wrap"):
                         Network(s.run)
                         with solara.Column():
                             solara.HTML(tag="h4", unsafe_innerHTML="Event log")
                             EventLog(s.run, state.setup.live_events)
-                            if state.setup.live_events:
-                                solara.Button("Remove live events", text=True,
-                                              on_click=lambda: update(st.clear_live_events))
+                            solara.Button("Remove live events", text=True,
+                                          disabled=not state.setup.live_events,
+                                          on_click=lambda: update(st.clear_live_events))
                     SharePanel(share.encode(state, catalog),
                                lambda: scenario_yaml(catalog, spec, s.run.provenance),
                                s.run.results_csv,
@@ -94,4 +96,6 @@ def Workshop(catalog: Catalog, search: str | None = None):
 def Page():
     router = solara.use_router()
     catalog = solara.use_memo(shipped_catalog, [])
-    Workshop(catalog, router.search)
+    # A fresh workshop (without the link that may have caused it) after a failed render.
+    Guarded(lambda generation: Workshop(catalog, router.search if generation == 0 else None)
+            .key(f"workshop-{generation}"))

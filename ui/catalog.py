@@ -11,6 +11,7 @@ input name a file on the server: :meth:`Catalog.load` takes shipped scenario nam
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -115,7 +116,8 @@ def shipped_catalog() -> Catalog:
     names = tuple(sorted(shipped))
     baseline = "baseline" if "baseline" in shipped else names[0]
 
-    def read_shipped(name: str) -> ScenarioSpec:
+    @functools.cache
+    def read_shipped(name: str) -> ScenarioSpec:  # specs are immutable: share the parse
         return sf.load_scenario(shipped[name].path)
 
     def parse_upload(text: Any, filename: str) -> ScenarioSpec:

@@ -22,12 +22,12 @@ from model import (
     ScenarioSpec,
 )
 from model.parameters import STATE_LEVERS, Parameter
-from model.vendors import ARCHETYPES, NATIONAL_PROGRAMME
 
 from . import charts
 from .catalog import Catalog, default_comparison
 from .sim import ENSEMBLE_SIZES, REGION, Ensemble, Trajectory, run_full
 from .state import CURRENT, LIVE_EVENT_KINDS, SPEEDS, AppState, Setup
+from .wording import VENDOR_LABELS
 
 ValueCallback = Callable[[str, Any], None]
 GROUPS = (("possession", "Possession levers", "What the state owns: 'our own model, our own "
@@ -35,8 +35,6 @@ GROUPS = (("possession", "Possession levers", "What the state owns: 'our own mod
           ("coordination", "Coordination levers", "Coordinated resilience: the capacity to "
            "test, switch and bargain, alone or pooled."),
           ("general", "Budget and contracts", "Applies to both strategies."))
-VENDOR_LABELS = {a.key: a.label for a in (*ARCHETYPES, NATIONAL_PROGRAMME)}
-VENDOR_LABELS["national"] = "Own national model"
 CARD_METRICS = ("largest_supplier_share", "control_index", "possession_index",
                 "cumulative_cost", "service_continuity")
 
@@ -66,6 +64,52 @@ def TabBar(tab: int, on_tab: Callable[[int], None]):
     """The page's sections; only the chosen one is rendered."""
     solara.ToggleButtonsSingle(value=TABS[tab], values=list(TABS),
                                on_value=lambda label: on_tab(TABS.index(label)))
+
+
+NOTICE_STYLE = ("position: fixed; bottom: 16px; left: 50%; transform: translateX(-50%); "
+                "z-index: 1000; max-width: min(92vw, 1100px); padding: 10px 16px; "
+                "border-radius: 6px; background: #fff8e1; border: 2px solid #f9a825; "
+                "box-shadow: 0 4px 16px rgba(0,0,0,.25); align-items: center; gap: 12px; "
+                "font-size: 18px")
+
+
+@solara.component
+def Notice(message: str, on_dismiss: Callable[[], None]):
+    """The one notice slot: always in the page (hidden when empty, floating over the
+    bottom edge when shown), so a notice never changes the component tree and pickers,
+    open panels and pasted text survive it."""
+    shown = "flex" if message else "none"
+    with solara.Row(classes=["ui-notice"], style=f"{NOTICE_STYLE}; display: {shown}"):
+        solara.Text(message, classes=["ui-message"])
+        solara.Button("Dismiss", text=True, on_click=on_dismiss, classes=["notice-dismiss"])
+
+
+def one_line(error: BaseException) -> str:
+    """An exception as one line without server paths or a traceback."""
+    text = " ".join(str(error).split()) or type(error).__name__
+    words = ["(path)" if "/" in w or "\\" in w else w for w in text.split()]
+    text = " ".join(words)
+    return text if len(text) <= 160 else text[:159] + "…"
+
+
+@solara.component
+def Guarded(body: Callable[[int], None]):
+    """Renders ``body(generation)``; if rendering fails, shows a one-line message and a
+    button that reopens a fresh workshop (``generation`` + 1) instead of a traceback."""
+    error, clear = solara.use_exception()
+    generation, set_generation = solara.use_state(0)
+    if error is not None:
+        with solara.Column(classes=["ui-crash"], style="padding: 16px; font-size: 18px"):
+            solara.Error(f"This view could not be shown: {one_line(error)}",
+                         classes=["ui-crash-message"])
+
+            def reopen() -> None:
+                set_generation(generation + 1)
+                clear()
+
+            solara.Button("Reopen the workshop", on_click=reopen, color="primary")
+        return
+    body(generation)
 
 
 def markdown_html(text: str) -> str:
@@ -269,13 +313,14 @@ def chart_svgs(run: Trajectory, baseline: Trajectory, focus: str,
 
 @solara.component
 def Charts(run: Trajectory, baseline: Trajectory, focus: str,
-           ensemble: Ensemble | None = None, baseline_ensemble: Ensemble | None = None):
+           ensemble: Ensemble | None = None, baseline_ensemble: Ensemble | None = None,
+           baseline_label: str = "the baseline"):
     svgs = chart_svgs(run, baseline, focus, ensemble, baseline_ensemble)
     where = "the region" if focus == REGION else focus
     solara.Text(f"Outcomes for {where}: solid = this run"
                 + (f" (median of {len(ensemble.seeds)} runs, shaded = 90% band)"
                    if ensemble else "")
-                + f"; dashed = baseline scenario '{baseline.spec.name}'.")
+                + f"; dashed = {baseline_label}.")
     with solara.Row(style="flex-wrap: wrap; gap: 8px"):
         for key, svg in svgs.items():
             solara.HTML(tag="div", unsafe_innerHTML=svg, classes=[f"chart-{key}"])
@@ -354,6 +399,9 @@ def EventLog(run: Trajectory, live: tuple):
         f"</tr>{body}</table>"))
 
 
+DURATIONS = {"until the end": 0, "2 quarters": 2, "4 quarters": 4, "8 quarters": 8}
+
+
 @solara.component
 def LiveEvents(codes: list[str], vendor_keys: tuple[str, ...],
                on_inject: Callable[..., None]):
@@ -361,8 +409,12 @@ def LiveEvents(codes: list[str], vendor_keys: tuple[str, ...],
     target, set_target = solara.use_state("all states")
     bloc, set_bloc = solara.use_state("A")
     vendor, set_vendor = solara.use_state(vendor_keys[0])
+    lasts, set_lasts = solara.use_state("until the end")
+    if target not in ("all states", *codes):  # another scenario with another region
+        target = "all states"
     targets = ("all",) if target == "all states" else (target,)
-    with solara.Row(style="align-items: center; flex-wrap: wrap"):
+    duration = DURATIONS[lasts]
+    with solara.Row(style="align-items: center; flex-wrap: wrap", classes=["live-events"]):
         solara.Select(label="Target", value=target, values=["all states", *codes],
                       on_value=set_target, style="max-width: 140px")
         solara.Select(label="Bloc", value=bloc, values=["A", "B"], on_value=set_bloc,
@@ -370,7 +422,10 @@ def LiveEvents(codes: list[str], vendor_keys: tuple[str, ...],
         choices = [k for k in vendor_keys if k != "national"]
         solara.Select(label="Supplier", value=vendor, values=choices, on_value=set_vendor,
                       style="max-width: 170px")
-        params = {"export_control": {"bloc": bloc}, "vendor_cutoff": {"vendor": vendor},
+        solara.Select(label="Lasts", value=lasts, values=list(DURATIONS), on_value=set_lasts,
+                      style="max-width: 150px")
+        params = {"export_control": {"bloc": bloc, "duration": duration},
+                  "vendor_cutoff": {"vendor": vendor, "duration": duration},
                   "price_shock": {"bloc": bloc}, "regional_summit": {}}
         for kind in LIVE_EVENT_KINDS:
             k = EVENT_KINDS[kind]

@@ -16,6 +16,7 @@ from model.spec import SpecError, check_event
 
 from . import limits
 from .sim import ENSEMBLE_SIZE, ENSEMBLE_SIZES, REGION
+from .wording import describe_event
 
 #: Live event buttons, in the order shown.
 LIVE_EVENT_KINDS = ("export_control", "vendor_cutoff", "price_shock", "regional_summit")
@@ -134,9 +135,14 @@ def inject(state: AppState, kind: str, targets: tuple[str, ...], **params: Any) 
         check_event(event, [s.iso3 for s in spec.states], spec.horizon, "event")
     except SpecError as exc:
         return replace(state, message=str(exc))
-    label = EVENT_KINDS[kind].label
+    names = {s.iso3: s.name for s in spec.states}
     setup = replace(state.setup, live_events=(*state.setup.live_events, event))
-    return _resolve(state, setup, message=f"{label} scheduled for quarter {event.step}")
+    return _resolve(state, setup, message=f"Scheduled: {describe_event(event, names)}")
+
+
+def dismiss(state: AppState) -> AppState:
+    """Hide the notice."""
+    return replace(state, message="")
 
 
 def clear_live_events(state: AppState) -> AppState:

@@ -44,7 +44,8 @@ def open_app(browser: Browser, url: str, wait: bool = True) -> Page:
 
 
 def wait_drawn(page: Page) -> None:
-    page.wait_for_selector("[data-chart=control] polyline", timeout=30_000)
+    # generous: the machine is shared, and five sessions load at once in one test
+    page.wait_for_selector("[data-chart=control] polyline", timeout=120_000)
 
 
 @pytest.fixture(scope="module")

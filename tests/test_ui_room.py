@@ -1,0 +1,131 @@
+"""The room-facing behaviour, in process: notices do not rebuild the page, a scenario with
+its own region works everywhere, and a failed render gives one line, not a traceback."""
+
+from __future__ import annotations
+
+import ipyvuetify as v
+import pytest
+import solara
+from ui_helpers import button, html, tab, textarea, texts, with_class
+
+import app
+from ui.catalog import shipped_catalog
+from ui.components import Guarded
+
+CUSTOM_REGION = """name: trio
+description: Three invented states with their own data.
+region:
+  states:
+    - {iso3: AAA, name: Aland, population: 5000000, gdp_usd: 2.0e11, ai_readiness: 60}
+    - {iso3: BBB, name: Borduria, population: 20000000, gdp_usd: 5.0e11, ai_readiness: 45}
+    - {iso3: CCC, name: Carpathia, population: 1000000, gdp_usd: 4.0e10, ai_readiness: 70}
+policies:
+  all: {interop_standards: 0.5}
+  BBB: {national_model: true}
+horizon: 40
+"""
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    return shipped_catalog()
+
+
+@pytest.fixture
+def page(catalog):
+    box, rc = solara.render(app.Workshop(catalog, None), handle_error=False)
+    yield rc
+    rc.close()
+
+
+def select(rc, label: str) -> v.Select:
+    return rc.find(v.Select, label=label).widget
+
+
+def notice(rc) -> str:
+    return " ".join(c for w in rc.find(v.Html, class_="ui-message").widgets
+                    for c in w.children if isinstance(c, str))
+
+
+def test_a_notice_keeps_pickers_open_panels_and_pasted_text(page) -> None:
+    button(page, "▸ Paste scenario YAML").click()
+    textarea(page, "Scenario YAML").v_model = "name: half typed\n"
+    button(page, "▸ Assumptions").click()
+    select(page, "Target").v_model = "SGP"
+    select(page, "Bloc").v_model = "B"
+    select(page, "Lasts").v_model = "4 quarters"
+    button(page, "Reset").click()
+    button(page, "Step").click()
+    assert notice(page) == ""
+    button(page, "Export control").click()
+    assert notice(page) == ("Scheduled: Export control by bloc B on models and compute, "
+                            "against Singapore (SGP), for 4 quarters (2–5)")
+    for _ in range(2):  # the notice appeared, then it is dismissed: nothing else changes
+        assert select(page, "Target").v_model == "SGP"
+        assert select(page, "Bloc").v_model == "B"
+        assert select(page, "Lasts").v_model == "4 quarters"
+        assert textarea(page, "Scenario YAML").v_model == "name: half typed\n"
+        assert with_class(page, "panel-assumptions") and with_class(page, "panel-paste")
+        button(page, "Dismiss").click()
+        assert notice(page) == ""
+    button(page, "Export control").click()  # the next press still targets SGP, bloc B
+    log = html(page, "event-log")
+    assert log.count("SGP") == 2 and "bloc=B" in log and "bloc=A" not in log
+
+
+def test_a_bad_paste_keeps_the_pasted_text_to_correct(page) -> None:
+    button(page, "▸ Paste scenario YAML").click()
+    textarea(page, "Scenario YAML").v_model = "extends: baseline\nhorizon: .inf\n"
+    button(page, "Load pasted YAML").click()
+    assert "horizon" in notice(page)
+    assert textarea(page, "Scenario YAML").v_model == "extends: baseline\nhorizon: .inf\n"
+
+
+def load_pasted(rc, text: str) -> None:
+    button(rc, "▸ Paste scenario YAML").click()
+    textarea(rc, "Scenario YAML").v_model = text
+    button(rc, "Load pasted YAML").click()
+
+
+def test_scenario_with_its_own_region_works_everywhere(page) -> None:
+    load_pasted(page, CUSTOM_REGION)
+    assert notice(page) == ""
+    cards = html(page, "state-cards")
+    assert cards.count("class='state-card'") == 3 and "Borduria" in cards
+    control = html(page, "chart-control")
+    assert 'data-series="Control index baseline"' in control
+    assert "baseline policies on this scenario's region" in texts(page)
+    select(page, "Show").v_model = "BBB"
+    assert html(page, "chart-control") != control
+    button(page, "Reset").click()
+    button(page, "Step").click()
+    select(page, "Target").v_model = "CCC"
+    button(page, "Export control").click()
+    assert "Carpathia (CCC)" in notice(page)
+    page.find(v.Switch).widget.v_model = True
+    assert 'data-series="band:Control index"' in html(page, "chart-control")
+    tab(page, "Compare")
+    select(page, "Scenario B").v_model = "(current setup)"
+    assert "B: (current setup)" in html(page, "delta-panel")
+
+
+@solara.component
+def Broken(path: str):
+    raise ValueError(f"cannot read {path}: nothing there\nsecond line")
+
+
+def test_a_failed_render_gives_one_line_and_a_fresh_workshop() -> None:
+    def body(generation: int) -> None:
+        if generation == 0:
+            Broken("/srv/app/secret.yaml")
+        else:
+            solara.Text("fresh workshop", classes=["fresh"])
+
+    box, rc = solara.render(Guarded(body), handle_error=False)
+    shown = texts(rc)
+    assert "This view could not be shown: cannot read (path) nothing there second line" \
+        in shown
+    assert "/srv" not in shown and "Traceback" not in shown
+    button(rc, "Reopen the workshop").click()
+    assert "fresh workshop" in texts(rc)
+    rc.close()
