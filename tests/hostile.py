@@ -83,18 +83,28 @@ LINKS: dict[str, str] = {
     "event unknown kind": link(ev='[{"step": 2, "kind": "meteor"}]'),
     "event bad targets": link(ev='[{"step": 2, "kind": "regional_summit", "targets": 5}]'),
     "200,000 live events": link(ev=_many_events(200_000)),
+    "61 live events": link(ev=_many_events(61)),
     "ensemble size a billion": link(n=10**9),
     "ensemble size text": link(n='"50"'),
     "tab 99": link(tab=99),
     "focus unknown": link(f='"XXX"'),
     "zlib bomb": "?s=" + token('{"v":1,"pad":"' + " " * 30_000_000 + '"}'),
-    "token too long": "?s=" + "A" * 200_000,
+    "token too long": "?s=" + "A" * 65_000,
     "not base64": "?s=%%%%",
     "not json": "?s=" + token("not json"),
     "deep json": "?s=" + token("[" * 100_000 + "]" * 100_000),
     "other version": link(v=99),
     **{f"carried: {k}": carried(v) for k, v in PASTES.items()},
 }
+
+
+#: A cross-section for the browser (a page load each): paths, huge payloads, unknown names,
+#: non-numbers and a carried scenario naming a server file.
+BROWSER_LINKS = ("cmp /etc/passwd", "cmp ../pyproject.toml", "cmp unknown name",
+                 "sc /etc/passwd", "step Infinity", "step text", "event step Infinity",
+                 "200,000 live events", "61 live events", "zlib bomb", "token too long",
+                 "carried: extends pyproject.toml", "carried: extends smuggled by a merge key",
+                 "carried: horizon .inf")
 
 
 def assert_harmless(message: str) -> None:

@@ -79,7 +79,7 @@ def Notice(message: str, on_dismiss: Callable[[], None]):
     bottom edge when shown), so a notice never changes the component tree and pickers,
     open panels and pasted text survive it."""
     shown = "flex" if message else "none"
-    with solara.Row(classes=["ui-notice"], style=f"{NOTICE_STYLE}; display: {shown}"):
+    with solara.Div(classes=["ui-notice"], style=f"{NOTICE_STYLE}; display: {shown}"):
         solara.Text(message, classes=["ui-message"])
         solara.Button("Dismiss", text=True, on_click=on_dismiss, classes=["notice-dismiss"])
 
