@@ -11,9 +11,9 @@ from html import escape
 
 import solara
 
-from ui import actions, share
+from ui import actions, exports, share
 from ui import state as st
-from ui.catalog import Catalog, scenario_yaml, shipped_catalog
+from ui.catalog import Catalog, shipped_catalog
 from ui.components import (
     About,
     AssumptionsPanel,
@@ -53,7 +53,8 @@ def Workshop(catalog: Catalog, search: str | None = None):
                 with solara.Column():
                     ScenarioPicker(catalog, state.setup.scenario,
                                    lambda name: update(actions.pick(catalog, name)),
-                                   lambda f, data: update(actions.upload(catalog, f, data)))
+                                   lambda f, data: update(actions.upload(catalog, f, data)),
+                                   edited=state.setup.edited)
                     LeverPanel(state.setup,
                                lambda n, v: update(lambda a: st.set_value(a, n, v)))
                     AssumptionsPanel(state.setup,
@@ -79,9 +80,9 @@ def Workshop(catalog: Catalog, search: str | None = None):
                                           disabled=not state.setup.live_events,
                                           on_click=lambda: update(st.clear_live_events))
                     SharePanel(share.encode(state, catalog),
-                               lambda: scenario_yaml(catalog, spec, s.run.provenance),
-                               s.run.results_csv,
-                               state.setup.scenario.removesuffix(".yaml"),
+                               lambda: exports.export_yaml(catalog, state.setup),
+                               lambda: exports.whole_run_csv(state.setup),
+                               exports.export_filename(state.setup),
                                dict(s.run.provenance))
         elif state.tab == 1:
             CompareTab(catalog, state.compare, spec,

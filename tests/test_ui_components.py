@@ -106,7 +106,7 @@ def test_step_reset_and_live_event(page) -> None:
     assert "live, pending" in html(page, "event-log")
     button(page, "Step").click()
     log = html(page, "event-log")
-    assert "<td>2</td><td>live</td><td>Export control</td>" in log
+    assert "<td>2</td><td>live</td><td>Export control by bloc A on models and compute" in log
     assert "bloc=A" in log
 
 

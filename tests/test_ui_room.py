@@ -129,3 +129,49 @@ def test_a_failed_render_gives_one_line_and_a_fresh_workshop() -> None:
     button(rc, "Reopen the workshop").click()
     assert "fresh workshop" in texts(rc)
     rc.close()
+
+
+def test_picking_the_current_scenario_again_starts_it_afresh(page) -> None:
+    for _ in range(2):  # the picker works again after a pick
+        page.find(v.Slider).widgets[0].v_model = 0.05
+        button(page, "Reset").click()
+        button(page, "Step").click()
+        button(page, "Regional summit").click()
+        assert "Now: baseline · changed in the workshop" in texts(page)
+        select(page, "Scenario").v_model = "baseline"
+        assert "Now: baseline\n" in texts(page) + "\n"
+        assert "changed in the workshop" not in texts(page)
+        assert "No events yet." in texts(page)
+        assert "Quarter 40 / 40" in texts(page)
+
+
+def test_downloads_replay_the_session_under_its_own_name(catalog) -> None:
+    from dataclasses import replace
+
+    import pandas as pd
+
+    from model.scenario_file import loads_scenario
+    from ui import exports
+    from ui import state as st
+    from ui.sim import LiveRun, run_full
+
+    s = st.initial_state("baseline", catalog.load("baseline"))
+    s = st.set_value(s, "interop_standards", 0.5)
+    s = st.set_override(s, "SGP", "national_model", True)
+    s = st.inject(replace(s, step=3), "export_control", ("all",), bloc="B", duration=4)
+    assert s.step == 3
+    text = exports.export_yaml(catalog, s.setup)
+    replay = loads_scenario(text, "exported.yaml")
+    assert replay.name == "baseline_workshop" == exports.export_filename(s.setup)
+    assert "Edited in the sovsim workshop from 'baseline'" in replay.description
+    assert "interop_standards=0.5" in replay.description
+    assert replay.digest() == s.setup.spec().digest()
+    assert (run_full(replay).state_metrics
+            == LiveRun().advance_to(s.setup.spec(), 40).state_metrics).all()
+    from io import StringIO
+
+    table = pd.read_csv(StringIO(exports.whole_run_csv(s.setup)))
+    assert sorted(table["step"].unique()) == list(range(41))  # quarter 3 on screen
+    assert set(table["scenario"]) == {"baseline_workshop"}
+    fresh = st.initial_state("baseline", catalog.load("baseline"))
+    assert exports.export_filename(fresh.setup) == "baseline"

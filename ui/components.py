@@ -4,7 +4,7 @@ none holds simulation state of its own."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,7 @@ from model import (
     REGION_OUTCOMES,
     STATE_OUTCOMES,
     UNCERTAINTIES,
+    Event,
     ScenarioSpec,
 )
 from model.parameters import STATE_LEVERS, Parameter
@@ -27,7 +28,7 @@ from . import charts
 from .catalog import Catalog, default_comparison
 from .sim import ENSEMBLE_SIZES, REGION, Ensemble, Trajectory, run_full
 from .state import CURRENT, LIVE_EVENT_KINDS, SPEEDS, AppState, Setup
-from .wording import VENDOR_LABELS
+from .wording import VENDOR_LABELS, describe_event
 
 ValueCallback = Callable[[str, Any], None]
 GROUPS = (("possession", "Possession levers", "What the state owns: 'our own model, our own "
@@ -161,15 +162,25 @@ def ParameterControl(p: Parameter, value: Any, on_value: ValueCallback, changed:
 
 @solara.component
 def ScenarioPicker(catalog: Catalog, current: str, on_pick: Callable[[str], None],
-                   on_upload: Callable[[str, bytes], None]):
-    """Shipped scenarios with their descriptions, and a YAML upload."""
+                   on_upload: Callable[[str, bytes], None], edited: bool = False):
+    """Shipped scenarios with their descriptions, and a YAML upload. The picker starts
+    empty after every pick, so picking the current scenario again reloads it afresh."""
+    picks, set_picks = solara.use_state(0)
+
+    def pick(name: str | None) -> None:
+        set_picks(picks + 1)  # a fresh picker
+        if name:
+            on_pick(name)
+
     solara.HTML(tag="h3", unsafe_innerHTML="Scenario")
-    names = list(catalog.names)
-    if current not in names:
-        names.append(current)
-    solara.Select(label="Scenario", value=current, values=names, on_value=on_pick)
+    solara.Text(f"Now: {current}" + (" · changed in the workshop" if edited else ""),
+                classes=["scenario-current"], style="font-weight: bold")
     solara.Text(catalog.descriptions.get(current, f"uploaded file {current}"),
                 classes=["scenario-description"])
+    solara.Select(label="Scenario", value=None, values=list(catalog.names), on_value=pick,
+                  classes=["scenario-picker"]).key(f"scenario-picker-{picks}")
+    solara.Text("Picking a scenario (the current one too) starts it afresh: lever changes, "
+                "overrides and live events are dropped.", style="font-size: 12px")
     solara.FileDrop(label="…or drop a scenario YAML file here",
                     on_file=lambda info: on_upload(info["name"], info["data"]), lazy=False)
     Collapsible("Paste scenario YAML", "paste", lambda: PasteBox(on_upload))
@@ -365,38 +376,57 @@ def Network(run: Trajectory):
         run.iso3, labels, run.vendor_is_model, run.shares, run.step, run.provenance))
 
 
-def event_rows(run: Trajectory, live: tuple) -> list[tuple[str, str, str, str, str]]:
-    """(quarter, origin, event, targets, parameters) of fired and pending events."""
+EVENT_LOG_CSS = ("<style>.event-log table{border-collapse:collapse;font-size:16px;"
+                 "min-width:min(100%,640px)}.event-log th{background:#eceff1;text-align:left}"
+                 ".event-log td.settings{font-size:12px;color:#607d8b}"
+                 ".event-log td,.event-log th{border-bottom:1px solid #cfd8dc;padding:6px 10px;"
+                 "vertical-align:top}.event-log tr.pending td{color:#8d6e63;"
+                 "font-style:italic}</style>")
+
+
+@dataclass(frozen=True)
+class EventRow:
+    quarter: str  # "5", or "6 (next)" for a live event still to fire
+    origin: str  # scenario, random, live, "live, pending"
+    event: Event
+
+    @property
+    def settings(self) -> str:
+        return ", ".join(f"{k}={v}" for k, v in self.event.params.items())
+
+
+def event_rows(run: Trajectory, live: tuple[Event, ...]) -> list[EventRow]:
+    """Fired events (from the run's log) and live events still pending, in order."""
     rows = []
     live_keys = {(e.step, e.kind, tuple(e.targets)) for e in live}
     for e in run.event_log:
         targets = e.get("targets", "all")
-        key = (e["step"], e["kind"], ("all",) if targets == "all" else tuple(targets))
-        origin = "live" if e["origin"] == "scenario" and key in live_keys else e["origin"]
-        label = EVENT_KINDS[e["kind"]].label if e["kind"] in EVENT_KINDS else e["kind"]
-        rows.append((str(e["step"]), origin, label,
-                     targets if isinstance(targets, str) else ", ".join(targets),
-                     ", ".join(f"{k}={v}" for k, v in (e.get("params") or {}).items())))
-    for e in live:
-        if e.step > run.step:
-            rows.append((f"{e.step} (next)", "live, pending", EVENT_KINDS[e.kind].label,
-                         ", ".join(e.targets), ", ".join(f"{k}={v}" for k, v in
-                                                         e.params.items())))
+        targets = ("all",) if targets == "all" else tuple(targets)
+        origin = "live" if e["origin"] == "scenario" and (e["step"], e["kind"], targets) \
+            in live_keys else e["origin"]
+        event = Event(int(e["step"]), e["kind"], targets, dict(e.get("params") or {}))
+        rows.append(EventRow(str(e["step"]), origin, event))
+    rows += [EventRow(f"{e.step} (next)", "live, pending", e) for e in live if e.step > run.step]
     return rows
 
 
 @solara.component
-def EventLog(run: Trajectory, live: tuple):
+def EventLog(run: Trajectory, live: tuple[Event, ...]):
+    """The events so far as a table: quarter, origin, what happens (in words), settings."""
     rows = event_rows(run, live)
     if not rows:
         solara.Text("No events yet.", classes=["event-log-empty"])
         return
-    body = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>"
-                   for row in rows)
+    names = {s.iso3: s.name for s in run.spec.states}
+    body = "".join(
+        f"<tr class='{'pending' if 'pending' in row.origin else 'fired'}'>"
+        f"<td>{escape(row.quarter)}</td><td>{escape(row.origin)}</td>"
+        f"<td>{escape(describe_event(row.event, names))}</td>"
+        f"<td class='settings'>{escape(row.settings)}</td></tr>"
+        for row in rows)
     solara.HTML(tag="div", classes=["event-log"], unsafe_innerHTML=(
-        "<table style='font-size:11px;border-collapse:collapse' cellpadding='3'><tr>"
-        "<th>Quarter</th><th>Origin</th><th>Event</th><th>Targets</th><th>Parameters</th>"
-        f"</tr>{body}</table>"))
+        f"{EVENT_LOG_CSS}<table><tr><th>Quarter</th><th>Origin</th><th>What happens</th>"
+        f"<th>Settings</th></tr>{body}</table>"))
 
 
 DURATIONS = {"until the end": 0, "2 quarters": 2, "4 quarters": 4, "8 quarters": 8}

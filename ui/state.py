@@ -47,6 +47,33 @@ class Setup:
             overrides.setdefault(iso3, {}).update(values)
         return replace(spec, overrides=overrides, events=(*self.base.events, *self.live_events))
 
+    @property
+    def edited(self) -> bool:
+        """Whether levers, overrides or live events differ from the loaded scenario."""
+        return bool(self.values or self.overrides or self.live_events)
+
+    def export_name(self) -> str:
+        """The scenario's own name, marked when the workshop changed it (the name of the
+        exported YAML, inside the file and as its file name)."""
+        name = self.base.name or self.scenario.removesuffix(".yaml")
+        return f"{name}_workshop" if self.edited else name
+
+    def export_spec(self) -> ScenarioSpec:
+        """The resolved scenario under :meth:`export_name`, its description saying what the
+        workshop changed: ``sovsim run`` on its YAML replays this run exactly."""
+        spec = self.spec()
+        if not self.edited:
+            return spec
+        changes = [f"{k}={v}" for k, v in sorted(self.values.items())]
+        changes += [f"{iso3}.{k}={v}" for iso3, levers in sorted(self.overrides.items())
+                    for k, v in sorted(levers.items())]
+        note = (f"Edited in the sovsim workshop from '{self.base.name}'"
+                + (f"; levers: {', '.join(changes)}" if changes else "")
+                + (f"; {len(self.live_events)} live event(s)" if self.live_events else "")
+                + ".")
+        description = f"{self.base.description} {note}".strip()
+        return replace(spec, name=self.export_name(), description=description[:4000])
+
     def value(self, name: str, iso3: str | None = None) -> Any:
         """The lever or uncertainty value in effect (for ``iso3`` when given)."""
         if iso3 is not None and name in self.overrides.get(iso3, {}):

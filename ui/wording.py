@@ -35,8 +35,12 @@ def duration_text(event: Event) -> str:
 def describe_event(event: Event, names: Mapping[str, str]) -> str:
     """One line naming the event, its target, bloc or supplier, and its duration."""
     who = targets_text(event.targets, names)
+    if event.kind not in EVENT_KINDS:  # the model's own happenings (a member leaving, ...)
+        extra = ", ".join(f"{k} {v}" for k, v in event.params.items())
+        return (f"{event.kind.replace('_', ' ').capitalize()} ({who})"
+                + (f", {extra}" if extra else "") + f", at quarter {event.step}")
     when = duration_text(event)
-    label = EVENT_KINDS[event.kind].label if event.kind in EVENT_KINDS else event.kind
+    label = EVENT_KINDS[event.kind].label
     if event.kind == "export_control":
         layer = event.param("layer")
         what = f"{label} by bloc {event.param('bloc')} on {LAYER_WORDS.get(layer, layer)}, " \
