@@ -33,7 +33,9 @@ from ui.components import (
     StateCards,
     TabBar,
 )
+from ui.headline import HeadlineBar
 from ui.session import use_session
+from ui.style import RoomStyle
 
 
 @solara.component
@@ -43,13 +45,15 @@ def Workshop(catalog: Catalog, search: str | None = None):
     codes = [x.iso3 for x in spec.states]
 
     solara.Title("sovsim workshop")
-    with solara.Column(style="padding: 8px"):
+    RoomStyle()
+    with solara.Column(style="padding: 8px", classes=["sovsim-room"]):
         solara.HTML(tag="h2", unsafe_innerHTML=f"sovsim: possession or control? · scenario "
                     f"<b>{escape(state.setup.scenario)}</b>")
+        HeadlineBar(s.run, s.baseline)
         Notice(state.message, lambda: update(st.dismiss))
         TabBar(state.tab, lambda i: update(lambda a: replace(a, tab=i)))
         if state.tab == 0:
-            with solara.Columns([1, 3]):
+            with solara.ColumnsResponsive(default=[12], large=[4, 8], xlarge=[3, 9]):
                 with solara.Column():
                     ScenarioPicker(catalog, state.setup.scenario,
                                    lambda name: update(actions.pick(catalog, name)),

@@ -175,3 +175,30 @@ def test_downloads_replay_the_session_under_its_own_name(catalog) -> None:
     assert set(table["scenario"]) == {"baseline_workshop"}
     fresh = st.initial_state("baseline", catalog.load("baseline"))
     assert exports.export_filename(fresh.setup) == "baseline"
+
+
+def test_headline_numbers_are_for_people_and_coloured_by_direction(catalog) -> None:
+    from ui.headline import BETTER, HEADLINE, WORSE, headline_cells, people_number
+    from ui.sim import run_full
+
+    assert people_number(1580.0, "USD m") == "US$1.6 bn"
+    assert people_number(158.0, "USD m per quarter") == "US$158 m"
+    assert people_number(16.43, "quarters") == "16.4 quarters"
+    assert "e+" not in people_number(12345.0, "HHI 0-10,000")
+    baseline = run_full(catalog.load("baseline"))
+    possession = {c["name"]: c for c in headline_cells(
+        run_full(catalog.load("possession_under_shock")), baseline)}
+    coordinated = {c["name"]: c for c in headline_cells(
+        run_full(catalog.load("coordinated_under_shock")), baseline)}
+    assert list(possession) == [name for name, _ in HEADLINE]
+    assert possession["outage_quarters"]["color"] == WORSE  # more outage than baseline
+    assert possession["possession_index"]["color"] == BETTER
+    assert coordinated["control_index"]["color"] == BETTER
+    # the shock lesson: coordination loses fewer quarters of service than possession
+    assert float(coordinated["outage_quarters"]["value"].split()[0]) < \
+        float(possession["outage_quarters"]["value"].split()[0])
+
+
+def test_headline_is_on_the_page(page) -> None:
+    bar = html(page, "headline")
+    assert "data-outcome='outage_quarters'" in bar and "Region, quarter 40 of 40" in bar

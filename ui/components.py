@@ -148,8 +148,7 @@ def ParameterControl(p: Parameter, value: Any, on_value: ValueCallback, changed:
             solara.Checkbox(label=p.label + mark, value=bool(value),
                             on_value=lambda v: on_value(p.name, bool(v)))
             return
-        solara.Text(f"{p.label}{mark}: {_fmt(value)} ({p.unit})", classes=["lever-label"],
-                    style="font-size: 13px")
+        solara.Text(f"{p.label}{mark}: {_fmt(value)} ({p.unit})", classes=["lever-label"])
         if p.type == "int":
             solara.SliderInt(label="", value=int(value), min=int(p.low), max=int(p.high),
                              on_value=lambda v: on_value(p.name, int(v)))
@@ -180,7 +179,7 @@ def ScenarioPicker(catalog: Catalog, current: str, on_pick: Callable[[str], None
     solara.Select(label="Scenario", value=None, values=list(catalog.names), on_value=pick,
                   classes=["scenario-picker"]).key(f"scenario-picker-{picks}")
     solara.Text("Picking a scenario (the current one too) starts it afresh: lever changes, "
-                "overrides and live events are dropped.", style="font-size: 12px")
+                "overrides and live events are dropped.", classes=["hint"])
     solara.FileDrop(label="…or drop a scenario YAML file here",
                     on_file=lambda info: on_upload(info["name"], info["data"]), lazy=False)
     Collapsible("Paste scenario YAML", "paste", lambda: PasteBox(on_upload))
@@ -206,7 +205,8 @@ def LeverPanel(setup: Setup, on_value: ValueCallback):
                 changed = p.name in setup.values
                 ParameterControl(p, setup.value(p.name), on_value, changed=changed)
                 if p.scope == "region":
-                    solara.Text("regional body", style="font-size: 10px; color: #777")
+                    solara.Text("regional body", classes=["regional-body-note"],
+                                style="color: #607d8b")
 
 
 @solara.component
@@ -225,7 +225,7 @@ def AssumptionsPanel(setup: Setup, on_value: ValueCallback):
     """Uncertainties about the world, apart from policy levers, collapsed by default."""
     def body() -> None:
         solara.Text("Uncertain facts about the world, not policy choices: vary them to see "
-                    "how robust a strategy is.", style="font-size: 12px")
+                    "how robust a strategy is.", classes=["hint"])
         for p in UNCERTAINTIES:
             ParameterControl(p, setup.value(p.name), on_value, changed=p.name in setup.values)
 
@@ -272,13 +272,15 @@ def RunControls(state: AppState, horizon: int, codes: list[str],
         solara.Button("Reset", icon_name="mdi-restore", on_click=lambda: on_change(st.reset))
         solara.Text(f"Quarter {state.step} / {horizon}", classes=["quarter-label"])
         solara.Select(label="Speed (quarters/s)", value=str(int(state.speed)),
-                      values=[str(int(s)) for s in SPEEDS], style="max-width: 190px",
+                      values=[str(int(s)) for s in SPEEDS],
+                      style="min-width: 230px; max-width: 260px",
                       on_value=lambda v: on_change(lambda s: _speed(s, float(v))))
         solara.Switch(label=f"Ensemble: {state.ensemble_size} runs, median and 90% band",
                       value=state.ensemble,
                       on_value=lambda v: on_change(lambda s: st.set_ensemble(s, bool(v))))
         solara.Select(label="Runs (seeds 1..N)", value=str(state.ensemble_size),
-                      values=[str(n) for n in ENSEMBLE_SIZES], style="max-width: 130px",
+                      values=[str(n) for n in ENSEMBLE_SIZES],
+                      style="min-width: 200px; max-width: 230px",
                       on_value=lambda v: on_change(lambda s: st.set_ensemble_size(s, int(v))))
         solara.Select(label="Show", value=state.focus, values=[REGION, *codes],
                       style="max-width: 130px",
@@ -355,12 +357,12 @@ def cards_html(run: Trajectory, baseline: Trajectory) -> str:
         member = bool(run.series("member", code)[t])
         cards.append(
             f"<div class='state-card' data-state='{code}' style='border:1px solid #ccc;"
-            f"border-radius:6px;padding:6px;width:230px;font-size:11px'>"
+            f"border-radius:6px;padding:6px;width:230px'>"
             f"<div><b>{escape(names[code])}</b> ({code})"
             f"{'' if member else ' · <i>outside the regional body</i>'}</div>"
             f"<table style='width:100%'>{''.join(rows)}</table></div>")
     return (f"<div style='display:flex;flex-wrap:wrap;gap:6px'>{''.join(cards)}</div>"
-            f"<div style='font-size:10px;color:#777'>Quarter {t}; third column: change "
+            f"<div class='hint' style='color:#607d8b'>Quarter {t}; third column: change "
             f"against the baseline at the same quarter.</div>")
 
 
@@ -376,9 +378,9 @@ def Network(run: Trajectory):
         run.iso3, labels, run.vendor_is_model, run.shares, run.step, run.provenance))
 
 
-EVENT_LOG_CSS = ("<style>.event-log table{border-collapse:collapse;font-size:16px;"
+EVENT_LOG_CSS = ("<style>.event-log table{border-collapse:collapse;font-size:18px;"
                  "min-width:min(100%,640px)}.event-log th{background:#eceff1;text-align:left}"
-                 ".event-log td.settings{font-size:12px;color:#607d8b}"
+                 ".event-log td.settings{color:#607d8b}"
                  ".event-log td,.event-log th{border-bottom:1px solid #cfd8dc;padding:6px 10px;"
                  "vertical-align:top}.event-log tr.pending td{color:#8d6e63;"
                  "font-style:italic}</style>")
@@ -453,7 +455,7 @@ def LiveEvents(codes: list[str], vendor_keys: tuple[str, ...],
         solara.Select(label="Supplier", value=vendor, values=choices, on_value=set_vendor,
                       style="max-width: 170px")
         solara.Select(label="Lasts", value=lasts, values=list(DURATIONS), on_value=set_lasts,
-                      style="max-width: 150px")
+                      style="min-width: 190px; max-width: 220px")
         params = {"export_control": {"bloc": bloc, "duration": duration},
                   "vendor_cutoff": {"vendor": vendor, "duration": duration},
                   "price_shock": {"bloc": bloc}, "regional_summit": {}}
@@ -494,7 +496,7 @@ def ComparePanel(catalog: Catalog, names: tuple[str, str], a: Trajectory, b: Tra
     body = "".join(f"<tr><td>{escape(label)}</td><td>{va:.4g}</td><td>{vb:.4g}</td>"
                    f"<td><b>{d:+.3g}</b></td></tr>" for label, va, vb, d in rows)
     solara.HTML(tag="div", classes=["delta-panel"], unsafe_innerHTML=(
-        f"<table style='font-size:12px' cellpadding='4'><tr><th>Region, final quarter</th>"
+        f"<table style='font-size:18px' cellpadding='4'><tr><th>Region, final quarter</th>"
         f"<th>A: {escape(names[0])}</th><th>B: {escape(names[1])}</th><th>B − A</th></tr>"
         f"{body}</table>"))
     for c in charts.CHARTS:

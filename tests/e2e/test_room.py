@@ -131,3 +131,58 @@ def test_scenario_with_its_own_region_in_the_browser(browser: Browser, server_ur
     expect(page.locator(".delta-panel")).to_contain_text("B: (current setup)")
     assert_page_harmless(page)
     page.context.close()
+
+
+SMALL_TEXT = """() => { const small = [];
+  for (const el of document.querySelectorAll('.sovsim-room *')) {
+    if (el.closest('svg') || !el.offsetParent) continue;
+    const ownText = [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
+    const size = parseFloat(getComputedStyle(el).fontSize);
+    if (ownText && size < 18) small.push(`${el.tagName}.${el.className} ${size}px`);
+  }
+  return small; }"""
+
+
+def test_projector_text_is_at_least_18px_and_headline_is_large(browser: Browser,
+                                                              server_url: str) -> None:
+    context = browser.new_context(viewport={"width": 1920, "height": 1080})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    page.goto(server_url, wait_until="commit")
+    wait_drawn(page)
+    assert page.evaluate(SMALL_TEXT) == []
+    value = page.locator("[data-outcome=outage_quarters] .hl-value")
+    expect(value).to_have_text("0.0 quarters")
+    assert float(value.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")) >= 32
+    page.mouse.wheel(0, 3000)  # the headline stays on screen while scrolling
+    page.wait_for_timeout(300)
+    box = page.locator(".headline").bounding_box()
+    assert box is not None and 0 <= box["y"] < 1080
+    context.close()
+
+
+def test_phone_width_has_no_sideways_scroll(browser: Browser, server_url: str) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    page.goto(server_url, wait_until="commit")
+    wait_drawn(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    expect(page.locator("[data-outcome=control_index]")).to_be_visible()
+    context.close()
+
+
+def test_headline_moves_with_a_live_export_control(browser: Browser, server_url: str) -> None:
+    page = open_app(browser, server_url)
+    outage = page.locator("[data-outcome=outage_quarters]")
+    expect(outage).to_contain_text("= baseline")
+    click_button(page, "Reset")
+    click_button(page, "Step")
+    click_button(page, "Export control")
+    for quarter in range(2, 9):
+        click_button(page, "Step")
+        expect(page.locator(".quarter-label")).to_have_text(f"Quarter {quarter} / 40")
+    expect(outage.locator(".hl-change")).to_contain_text("vs baseline")
+    color = outage.locator(".hl-change").evaluate("e => getComputedStyle(e).color")
+    assert color == "rgb(183, 28, 28)", color  # worse than the baseline: red
+    page.context.close()
