@@ -467,6 +467,15 @@ def LiveEvents(codes: list[str], vendor_keys: tuple[str, ...],
                                                                    **params[kind]))
 
 
+def plain_number(value: float, signed: bool = False) -> str:
+    """A number without exponents: thousands separated above 1,000, else 3 significant
+    digits."""
+    sign = "+" if signed and value >= 0 else ""
+    if abs(value) >= 1000:
+        return f"{sign}{value:,.0f}"
+    return f"{sign}{float(f'{value:.3g}'):g}"
+
+
 def delta_rows(a: Trajectory, b: Trajectory) -> list[tuple[str, float, float, float]]:
     """(outcome, A, B, B - A) at the last quarter, for the region; incidents summed."""
     rows = []
@@ -493,8 +502,9 @@ def ComparePanel(catalog: Catalog, names: tuple[str, str], a: Trajectory, b: Tra
         solara.Select(label="Scenario B", value=names[1], values=choices,
                       on_value=lambda v: on_names(names[0], v))
     rows = delta_rows(a, b)
-    body = "".join(f"<tr><td>{escape(label)}</td><td>{va:.4g}</td><td>{vb:.4g}</td>"
-                   f"<td><b>{d:+.3g}</b></td></tr>" for label, va, vb, d in rows)
+    body = "".join(f"<tr><td>{escape(label)}</td><td>{plain_number(va)}</td>"
+                   f"<td>{plain_number(vb)}</td><td><b>{plain_number(d, signed=True)}</b></td>"
+                   "</tr>" for label, va, vb, d in rows)
     solara.HTML(tag="div", classes=["delta-panel"], unsafe_innerHTML=(
         f"<table style='font-size:18px' cellpadding='4'><tr><th>Region, final quarter</th>"
         f"<th>A: {escape(names[0])}</th><th>B: {escape(names[1])}</th><th>B − A</th></tr>"
