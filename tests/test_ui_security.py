@@ -106,3 +106,16 @@ def test_share_round_trip_of_an_uploaded_scenario(catalog) -> None:
     state = st.initial_state("mine.yaml", base)
     again = share.decode(share.encode(state, catalog), catalog)
     assert again.setup.spec() == state.setup.spec()
+
+
+def test_a_huge_upload_is_refused_before_parsing(catalog) -> None:
+    from ui.limits import MAX_UPLOAD_BYTES
+
+    huge = ("description: " + "x" * (MAX_UPLOAD_BYTES + 10) + "\n").encode()
+    before = st.initial_state("baseline", catalog.load("baseline"))
+    started = time.process_time()
+    after = actions.upload(catalog, "../../big.yaml", huge)(before)
+    assert time.process_time() - started < 0.05
+    assert after.message.startswith("big.yaml: file too large")
+    with pytest.raises(catalog.errors):
+        catalog.loads(huge.decode(), "big.yaml")

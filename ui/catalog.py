@@ -21,7 +21,7 @@ import yaml
 
 from model import ScenarioSpec
 
-from .limits import LimitError, check_spec, clean_filename, short
+from .limits import MAX_UPLOAD_BYTES, LimitError, check_spec, clean_filename, short
 
 
 class NotShipped(ValueError):
@@ -66,6 +66,9 @@ class Catalog:
         """A scenario from uploaded or pasted text, carried in full: its ``extends:`` may
         name shipped scenarios only, and it must fit the workshop's limits."""
         filename = clean_filename(filename)
+        if len(text) > MAX_UPLOAD_BYTES:
+            raise LimitError(f"{filename}: file too large ({len(text):,} characters; at most "
+                             f"{MAX_UPLOAD_BYTES:,} bytes)")
         parent = declared_parent(text)
         if parent is not None and parent not in self.descriptions:
             raise NotShipped(f"{filename}: extends: {short(parent)!r} is not a shipped "

@@ -23,6 +23,9 @@ MAX_STATES = 40
 #: State-quarters an ensemble may simulate (replications × quarters × states): 50 runs of
 #: the 11-state, 40-quarter default fit; a longer or larger scenario gets fewer runs.
 MAX_ENSEMBLE_WORK = 50 * 40 * 11
+#: Bytes of an uploaded or pasted scenario (the scenario loader's own limit, 256 KiB):
+#: checked before any parsing, so a huge drop costs nothing.
+MAX_UPLOAD_BYTES = 256 * 1024
 #: Characters of a file name shown in messages.
 MAX_FILENAME = 80
 
