@@ -121,7 +121,8 @@ def shipped_catalog() -> Catalog:
 
     @functools.cache
     def read_shipped(name: str) -> ScenarioSpec:  # specs are immutable: share the parse
-        return sf.load_scenario(shipped[name].path)
+        # by its shipped name (checked by Catalog.load), so messages name no server path
+        return sf.load_scenario(shipped[name].name)
 
     def parse_upload(text: Any, filename: str) -> ScenarioSpec:
         return sf.loads_scenario(text, filename)
