@@ -202,3 +202,11 @@ def test_headline_numbers_are_for_people_and_coloured_by_direction(catalog) -> N
 def test_headline_is_on_the_page(page) -> None:
     bar = html(page, "headline")
     assert "data-outcome='outage_quarters'" in bar and "Region, quarter 40 of 40" in bar
+
+
+def test_reset_after_each_of_five_scenario_switches(page, catalog) -> None:
+    for name in ("possession", "mixed", "baseline", "possession_under_shock", "possession"):
+        select(page, "Scenario").v_model = name
+        assert f"Now: {name}" in texts(page)
+        button(page, "Reset").click()
+        assert "Quarter 0 / 40" in texts(page), name
