@@ -11,9 +11,9 @@ from html import escape
 
 import solara
 
-from ui import actions, share
+from ui import actions, exports, share
 from ui import state as st
-from ui.catalog import Catalog, scenario_yaml, shipped_catalog
+from ui.catalog import Catalog, shipped_catalog
 from ui.components import (
     About,
     AssumptionsPanel,
@@ -21,9 +21,11 @@ from ui.components import (
     CompareTab,
     EventLog,
     Glossary,
+    Guarded,
     LeverPanel,
     LiveEvents,
     Network,
+    Notice,
     OverridesPanel,
     RunControls,
     ScenarioPicker,
@@ -31,7 +33,9 @@ from ui.components import (
     StateCards,
     TabBar,
 )
+from ui.headline import HeadlineBar
 from ui.session import use_session
+from ui.style import RoomStyle
 
 
 @solara.component
@@ -41,18 +45,20 @@ def Workshop(catalog: Catalog, search: str | None = None):
     codes = [x.iso3 for x in spec.states]
 
     solara.Title("sovsim workshop")
-    with solara.Column(style="padding: 8px"):
+    RoomStyle()
+    with solara.Column(style="padding: 8px", classes=["sovsim-room"]):
         solara.HTML(tag="h2", unsafe_innerHTML=f"sovsim: possession or control? · scenario "
                     f"<b>{escape(state.setup.scenario)}</b>")
-        if state.message:
-            solara.Warning(state.message, classes=["ui-message"])
+        HeadlineBar(s.run, s.baseline)
+        Notice(state.message, lambda: update(st.dismiss))
         TabBar(state.tab, lambda i: update(lambda a: replace(a, tab=i)))
         if state.tab == 0:
-            with solara.Columns([1, 3]):
+            with solara.ColumnsResponsive(default=[12], large=[4, 8], xlarge=[3, 9]):
                 with solara.Column():
                     ScenarioPicker(catalog, state.setup.scenario,
                                    lambda name: update(actions.pick(catalog, name)),
-                                   lambda f, data: update(actions.upload(catalog, f, data)))
+                                   lambda f, data: update(actions.upload(catalog, f, data)),
+                                   edited=state.setup.edited)
                     LeverPanel(state.setup,
                                lambda n, v: update(lambda a: st.set_value(a, n, v)))
                     AssumptionsPanel(state.setup,
@@ -66,20 +72,21 @@ def Workshop(catalog: Catalog, search: str | None = None):
                     RunControls(state, spec.horizon, codes, update)
                     LiveEvents(codes, s.run.vendor_keys, lambda kind, targets, **p: update(
                         lambda a: st.inject(a, kind, targets, **p)))
-                    Charts(s.run, s.baseline, state.focus, s.ensemble, s.baseline_ensemble)
+                    Charts(s.run, s.baseline, state.focus, s.ensemble, s.baseline_ensemble,
+                           s.baseline_label)
                     StateCards(s.run, s.baseline)
                     with solara.Row(style="flex-wrap: wrap"):
                         Network(s.run)
                         with solara.Column():
                             solara.HTML(tag="h4", unsafe_innerHTML="Event log")
                             EventLog(s.run, state.setup.live_events)
-                            if state.setup.live_events:
-                                solara.Button("Remove live events", text=True,
-                                              on_click=lambda: update(st.clear_live_events))
+                            solara.Button("Remove live events", text=True,
+                                          disabled=not state.setup.live_events,
+                                          on_click=lambda: update(st.clear_live_events))
                     SharePanel(share.encode(state, catalog),
-                               lambda: scenario_yaml(catalog, spec, s.run.provenance),
-                               s.run.results_csv,
-                               state.setup.scenario.removesuffix(".yaml"),
+                               lambda: exports.export_yaml(catalog, state.setup),
+                               lambda: exports.whole_run_csv(state.setup),
+                               exports.export_filename(state.setup),
                                dict(s.run.provenance))
         elif state.tab == 1:
             CompareTab(catalog, state.compare, spec,
@@ -94,4 +101,6 @@ def Workshop(catalog: Catalog, search: str | None = None):
 def Page():
     router = solara.use_router()
     catalog = solara.use_memo(shipped_catalog, [])
-    Workshop(catalog, router.search)
+    # A fresh workshop (without the link that may have caused it) after a failed render.
+    Guarded(lambda generation: Workshop(catalog, router.search if generation == 0 else None)
+            .key(f"workshop-{generation}"))

@@ -2,7 +2,9 @@
 
 Each view is opened through a share link built here, so the pictures are reproducible:
 the main view (coordinated resilience at quarter 24 after a live export control), the
-comparison (possession against coordinated resilience) and the ensemble bands.
+comparison (possession against coordinated resilience) and the ensemble bands, and the main
+view at room and phone sizes: 1920x1080 (projector), 1920x1080 at 150% zoom (1280x720 CSS
+pixels at device scale 1.5) and 390x844 (phone).
 
 Usage: ``python scripts/ui_screenshots.py [--out docs/img]``.
 """
@@ -38,6 +40,11 @@ def views() -> dict[str, str]:
             "ensemble.png": share.encode(replace(main, step=40, ensemble=True), catalog)}
 
 
+#: Room and phone sizes of the main view: (CSS width, CSS height, device scale).
+SIZES = {"main-1920x1080.png": (1920, 1080, 1.0), "main-1920x1080-zoom150.png": (1280, 720, 1.5),
+         "main-390x844.png": (390, 844, 1.0)}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "img")
@@ -46,17 +53,22 @@ def main(argv: list[str] | None = None) -> int:
     log = Path(tempfile.mkdtemp()) / "solara.log"
     with running_server(log) as url, sync_playwright() as p:
         browser = launch_chromium(p)
-        for filename, query in views().items():
-            page = browser.new_page(viewport={"width": 1600, "height": 1200})
+        shots = [(name, query, SIZES.get(name, (1600, 1200, 1.0)))
+                 for name, query in views().items()]
+        shots += [(name, views()["main.png"], size) for name, size in SIZES.items()]
+        for filename, query, (width, height, scale) in shots:
+            page = browser.new_page(viewport={"width": width, "height": height},
+                                    device_scale_factor=scale)
             page.goto(f"{url}?{query}")
             ready = "[data-chart=control-A]" if filename == "compare.png" else \
                 "[data-chart=control] polyline"
-            page.wait_for_selector(ready, timeout=30_000)
+            page.wait_for_selector(ready, timeout=120_000)
             if filename == "ensemble.png":
                 page.wait_for_selector('[data-chart=control] [data-series^="band:"]',
                                        timeout=30_000)
             page.wait_for_timeout(500)
-            page.screenshot(path=str(args.out / filename), full_page=filename != "main.png")
+            page.screenshot(path=str(args.out / filename),
+                            full_page=filename in ("compare.png", "ensemble.png"))
             print(f"wrote {args.out / filename}")
             page.close()
         browser.close()

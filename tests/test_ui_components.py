@@ -102,11 +102,12 @@ def test_step_reset_and_live_event(page) -> None:
     assert quarter(page) == "Quarter 0 / 40"
     button(page, "Step").click()
     button(page, "Export control").click()
-    assert "Export control scheduled for quarter 2" in texts(page)
+    assert ("Scheduled: Export control by bloc A on models and compute, against all states, "
+            "from quarter 2 until the end of the run") in texts(page)
     assert "live, pending" in html(page, "event-log")
     button(page, "Step").click()
     log = html(page, "event-log")
-    assert "<td>2</td><td>live</td><td>Export control</td>" in log
+    assert "<td>2</td><td>live</td><td>Export control by bloc A on models and compute" in log
     assert "bloc=A" in log
 
 

@@ -69,7 +69,8 @@ def test_override_applies_to_one_state_only(fresh) -> None:
 
 def test_live_event_is_scheduled_next_quarter_and_exported(fresh, catalog, tmp_path) -> None:
     s = st.inject(replace(fresh, step=5), "vendor_cutoff", ("IDN",), vendor="cloud_a")
-    assert s.message == "Supplier cut-off scheduled for quarter 6"
+    assert s.message == ("Scheduled: Supplier cut-off: Hyperscale cloud (bloc A) stops serving "
+                         "Indonesia (IDN), from quarter 6 until the end of the run")
     spec = s.setup.spec()
     assert [e.to_dict() for e in spec.events] == [
         {"step": 6, "kind": "vendor_cutoff", "targets": ["IDN"],

@@ -12,6 +12,7 @@ from dataclasses import replace
 
 from . import state as st
 from .catalog import Catalog
+from .limits import MAX_UPLOAD_BYTES, clean_filename
 from .state import AppState
 
 Change = Callable[[AppState], AppState]
@@ -32,6 +33,10 @@ def pick(catalog: Catalog, name: str) -> Change:
 
 def upload(catalog: Catalog, filename: str, data: bytes) -> Change:
     """Switch to an uploaded (or pasted) scenario file."""
+    filename = clean_filename(filename)
+    if len(data) > MAX_UPLOAD_BYTES:  # refused before decoding or parsing
+        return _message(f"{filename}: file too large ({len(data):,} bytes; at most "
+                        f"{MAX_UPLOAD_BYTES:,})")
     try:
         base = catalog.loads(data.decode("utf-8"), filename)
     except UnicodeDecodeError:

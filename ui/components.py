@@ -4,7 +4,7 @@ none holds simulation state of its own."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -19,15 +19,16 @@ from model import (
     REGION_OUTCOMES,
     STATE_OUTCOMES,
     UNCERTAINTIES,
+    Event,
     ScenarioSpec,
 )
 from model.parameters import STATE_LEVERS, Parameter
-from model.vendors import ARCHETYPES, NATIONAL_COMPUTE, NATIONAL_PROGRAMME
 
 from . import charts
 from .catalog import Catalog, default_comparison
 from .sim import ENSEMBLE_SIZES, REGION, Ensemble, Trajectory, run_full
-from .state import LIVE_EVENT_KINDS, SPEEDS, AppState, Setup
+from .state import CURRENT, LIVE_EVENT_KINDS, SPEEDS, AppState, Setup
+from .wording import VENDOR_LABELS, describe_event
 
 ValueCallback = Callable[[str, Any], None]
 GROUPS = (("possession", "Possession levers", "What the state owns: 'our own model, our own "
@@ -35,9 +36,6 @@ GROUPS = (("possession", "Possession levers", "What the state owns: 'our own mod
           ("coordination", "Coordination levers", "Coordinated resilience: the capacity to "
            "test, switch and bargain, alone or pooled."),
           ("general", "Budget and contracts", "Applies to both strategies."))
-VENDOR_LABELS = {a.key: a.label for a in (*ARCHETYPES, NATIONAL_PROGRAMME, NATIONAL_COMPUTE)}
-VENDOR_LABELS["national"] = "Own national model"
-CURRENT = "(current setup)"
 CARD_METRICS = ("largest_supplier_share", "control_index", "possession_index",
                 "cumulative_cost", "service_continuity")
 
@@ -67,6 +65,52 @@ def TabBar(tab: int, on_tab: Callable[[int], None]):
     """The page's sections; only the chosen one is rendered."""
     solara.ToggleButtonsSingle(value=TABS[tab], values=list(TABS),
                                on_value=lambda label: on_tab(TABS.index(label)))
+
+
+NOTICE_STYLE = ("position: fixed; bottom: 16px; left: 50%; transform: translateX(-50%); "
+                "z-index: 1000; max-width: min(92vw, 1100px); padding: 10px 16px; "
+                "border-radius: 6px; background: #fff8e1; border: 2px solid #f9a825; "
+                "box-shadow: 0 4px 16px rgba(0,0,0,.25); align-items: center; gap: 12px; "
+                "font-size: 18px")
+
+
+@solara.component
+def Notice(message: str, on_dismiss: Callable[[], None]):
+    """The one notice slot: always in the page (hidden when empty, floating over the
+    bottom edge when shown), so a notice never changes the component tree and pickers,
+    open panels and pasted text survive it."""
+    shown = "flex" if message else "none"
+    with solara.Div(classes=["ui-notice"], style=f"{NOTICE_STYLE}; display: {shown}"):
+        solara.Text(message, classes=["ui-message"])
+        solara.Button("Dismiss", text=True, on_click=on_dismiss, classes=["notice-dismiss"])
+
+
+def one_line(error: BaseException) -> str:
+    """An exception as one line without server paths or a traceback."""
+    text = " ".join(str(error).split()) or type(error).__name__
+    words = ["(path)" if "/" in w or "\\" in w else w for w in text.split()]
+    text = " ".join(words)
+    return text if len(text) <= 160 else text[:159] + "…"
+
+
+@solara.component
+def Guarded(body: Callable[[int], None]):
+    """Renders ``body(generation)``; if rendering fails, shows a one-line message and a
+    button that reopens a fresh workshop (``generation`` + 1) instead of a traceback."""
+    error, clear = solara.use_exception()
+    generation, set_generation = solara.use_state(0)
+    if error is not None:
+        with solara.Column(classes=["ui-crash"], style="padding: 16px; font-size: 18px"):
+            solara.Error(f"This view could not be shown: {one_line(error)}",
+                         classes=["ui-crash-message"])
+
+            def reopen() -> None:
+                set_generation(generation + 1)
+                clear()
+
+            solara.Button("Reopen the workshop", on_click=reopen, color="primary")
+        return
+    body(generation)
 
 
 def markdown_html(text: str) -> str:
@@ -104,8 +148,7 @@ def ParameterControl(p: Parameter, value: Any, on_value: ValueCallback, changed:
             solara.Checkbox(label=p.label + mark, value=bool(value),
                             on_value=lambda v: on_value(p.name, bool(v)))
             return
-        solara.Text(f"{p.label}{mark}: {_fmt(value)} ({p.unit})", classes=["lever-label"],
-                    style="font-size: 13px")
+        solara.Text(f"{p.label}{mark}: {_fmt(value)} ({p.unit})", classes=["lever-label"])
         if p.type == "int":
             solara.SliderInt(label="", value=int(value), min=int(p.low), max=int(p.high),
                              on_value=lambda v: on_value(p.name, int(v)))
@@ -118,15 +161,25 @@ def ParameterControl(p: Parameter, value: Any, on_value: ValueCallback, changed:
 
 @solara.component
 def ScenarioPicker(catalog: Catalog, current: str, on_pick: Callable[[str], None],
-                   on_upload: Callable[[str, bytes], None]):
-    """Shipped scenarios with their descriptions, and a YAML upload."""
+                   on_upload: Callable[[str, bytes], None], edited: bool = False):
+    """Shipped scenarios with their descriptions, and a YAML upload. The picker starts
+    empty after every pick, so picking the current scenario again reloads it afresh."""
+    picks, set_picks = solara.use_state(0)
+
+    def pick(name: str | None) -> None:
+        set_picks(picks + 1)  # a fresh picker
+        if name:
+            on_pick(name)
+
     solara.HTML(tag="h3", unsafe_innerHTML="Scenario")
-    names = list(catalog.names)
-    if current not in names:
-        names.append(current)
-    solara.Select(label="Scenario", value=current, values=names, on_value=on_pick)
+    solara.Text(f"Now: {current}" + (" · changed in the workshop" if edited else ""),
+                classes=["scenario-current"], style="font-weight: bold")
     solara.Text(catalog.descriptions.get(current, f"uploaded file {current}"),
                 classes=["scenario-description"])
+    solara.Select(label="Scenario", value=None, values=list(catalog.names), on_value=pick,
+                  classes=["scenario-picker"]).key(f"scenario-picker-{picks}")
+    solara.Text("Picking a scenario (the current one too) starts it afresh: lever changes, "
+                "overrides and live events are dropped.", classes=["hint"])
     solara.FileDrop(label="…or drop a scenario YAML file here",
                     on_file=lambda info: on_upload(info["name"], info["data"]), lazy=False)
     Collapsible("Paste scenario YAML", "paste", lambda: PasteBox(on_upload))
@@ -152,7 +205,8 @@ def LeverPanel(setup: Setup, on_value: ValueCallback):
                 changed = p.name in setup.values
                 ParameterControl(p, setup.value(p.name), on_value, changed=changed)
                 if p.scope == "region":
-                    solara.Text("regional body", style="font-size: 10px; color: #777")
+                    solara.Text("regional body", classes=["regional-body-note"],
+                                style="color: #607d8b")
 
 
 @solara.component
@@ -171,7 +225,7 @@ def AssumptionsPanel(setup: Setup, on_value: ValueCallback):
     """Uncertainties about the world, apart from policy levers, collapsed by default."""
     def body() -> None:
         solara.Text("Uncertain facts about the world, not policy choices: vary them to see "
-                    "how robust a strategy is.", style="font-size: 12px")
+                    "how robust a strategy is.", classes=["hint"])
         for p in UNCERTAINTIES:
             ParameterControl(p, setup.value(p.name), on_value, changed=p.name in setup.values)
 
@@ -218,14 +272,16 @@ def RunControls(state: AppState, horizon: int, codes: list[str],
         solara.Button("Reset", icon_name="mdi-restore", on_click=lambda: on_change(st.reset))
         solara.Text(f"Quarter {state.step} / {horizon}", classes=["quarter-label"])
         solara.Select(label="Speed (quarters/s)", value=str(int(state.speed)),
-                      values=[str(int(s)) for s in SPEEDS], style="max-width: 190px",
+                      values=[str(int(s)) for s in SPEEDS],
+                      style="min-width: 230px; max-width: 260px",
                       on_value=lambda v: on_change(lambda s: _speed(s, float(v))))
         solara.Switch(label=f"Ensemble: {state.ensemble_size} runs, median and 90% band",
                       value=state.ensemble,
-                      on_value=lambda v: on_change(lambda s: _ensemble(s, v)))
+                      on_value=lambda v: on_change(lambda s: st.set_ensemble(s, bool(v))))
         solara.Select(label="Runs (seeds 1..N)", value=str(state.ensemble_size),
-                      values=[str(n) for n in ENSEMBLE_SIZES], style="max-width: 130px",
-                      on_value=lambda v: on_change(lambda s: replace(s, ensemble_size=int(v))))
+                      values=[str(n) for n in ENSEMBLE_SIZES],
+                      style="min-width: 200px; max-width: 230px",
+                      on_value=lambda v: on_change(lambda s: st.set_ensemble_size(s, int(v))))
         solara.Select(label="Show", value=state.focus, values=[REGION, *codes],
                       style="max-width: 130px",
                       on_value=lambda v: on_change(lambda s: _focus(s, v)))
@@ -233,10 +289,6 @@ def RunControls(state: AppState, horizon: int, codes: list[str],
 
 def _speed(s: AppState, v: float) -> AppState:
     return replace(s, speed=v)
-
-
-def _ensemble(s: AppState, v: bool) -> AppState:
-    return replace(s, ensemble=bool(v))
 
 
 def _focus(s: AppState, v: str) -> AppState:
@@ -274,13 +326,14 @@ def chart_svgs(run: Trajectory, baseline: Trajectory, focus: str,
 
 @solara.component
 def Charts(run: Trajectory, baseline: Trajectory, focus: str,
-           ensemble: Ensemble | None = None, baseline_ensemble: Ensemble | None = None):
+           ensemble: Ensemble | None = None, baseline_ensemble: Ensemble | None = None,
+           baseline_label: str = "the baseline"):
     svgs = chart_svgs(run, baseline, focus, ensemble, baseline_ensemble)
     where = "the region" if focus == REGION else focus
     solara.Text(f"Outcomes for {where}: solid = this run"
                 + (f" (median of {len(ensemble.seeds)} runs, shaded = 90% band)"
                    if ensemble else "")
-                + f"; dashed = baseline scenario '{baseline.spec.name}'.")
+                + f"; dashed = {baseline_label}.")
     with solara.Row(style="flex-wrap: wrap; gap: 8px"):
         for key, svg in svgs.items():
             solara.HTML(tag="div", unsafe_innerHTML=svg, classes=[f"chart-{key}"])
@@ -304,12 +357,12 @@ def cards_html(run: Trajectory, baseline: Trajectory) -> str:
         member = bool(run.series("member", code)[t])
         cards.append(
             f"<div class='state-card' data-state='{code}' style='border:1px solid #ccc;"
-            f"border-radius:6px;padding:6px;width:230px;font-size:11px'>"
+            f"border-radius:6px;padding:6px;width:230px'>"
             f"<div><b>{escape(names[code])}</b> ({code})"
             f"{'' if member else ' · <i>outside the regional body</i>'}</div>"
             f"<table style='width:100%'>{''.join(rows)}</table></div>")
     return (f"<div style='display:flex;flex-wrap:wrap;gap:6px'>{''.join(cards)}</div>"
-            f"<div style='font-size:10px;color:#777'>Quarter {t}; third column: change "
+            f"<div class='hint' style='color:#607d8b'>Quarter {t}; third column: change "
             f"against the baseline at the same quarter.</div>")
 
 
@@ -325,38 +378,60 @@ def Network(run: Trajectory):
         run.iso3, labels, run.vendor_is_model, run.shares, run.step, run.provenance))
 
 
-def event_rows(run: Trajectory, live: tuple) -> list[tuple[str, str, str, str, str]]:
-    """(quarter, origin, event, targets, parameters) of fired and pending events."""
+EVENT_LOG_CSS = ("<style>.event-log table{border-collapse:collapse;font-size:18px;"
+                 "min-width:min(100%,640px)}.event-log th{background:#eceff1;text-align:left}"
+                 ".event-log td.settings{color:#607d8b}"
+                 ".event-log td,.event-log th{border-bottom:1px solid #cfd8dc;padding:6px 10px;"
+                 "vertical-align:top}.event-log tr.pending td{color:#8d6e63;"
+                 "font-style:italic}</style>")
+
+
+@dataclass(frozen=True)
+class EventRow:
+    quarter: str  # "5", or "6 (next)" for a live event still to fire
+    origin: str  # scenario, random, live, "live, pending"
+    event: Event
+
+    @property
+    def settings(self) -> str:
+        return ", ".join(f"{k}={v}" for k, v in self.event.params.items())
+
+
+def event_rows(run: Trajectory, live: tuple[Event, ...]) -> list[EventRow]:
+    """Fired events (from the run's log) and live events still pending, in order."""
     rows = []
     live_keys = {(e.step, e.kind, tuple(e.targets)) for e in live}
     for e in run.event_log:
         targets = e.get("targets", "all")
-        key = (e["step"], e["kind"], ("all",) if targets == "all" else tuple(targets))
-        origin = "live" if e["origin"] == "scenario" and key in live_keys else e["origin"]
-        label = EVENT_KINDS[e["kind"]].label if e["kind"] in EVENT_KINDS else e["kind"]
-        rows.append((str(e["step"]), origin, label,
-                     targets if isinstance(targets, str) else ", ".join(targets),
-                     ", ".join(f"{k}={v}" for k, v in (e.get("params") or {}).items())))
-    for e in live:
-        if e.step > run.step:
-            rows.append((f"{e.step} (next)", "live, pending", EVENT_KINDS[e.kind].label,
-                         ", ".join(e.targets), ", ".join(f"{k}={v}" for k, v in
-                                                         e.params.items())))
+        targets = ("all",) if targets == "all" else tuple(targets)
+        origin = "live" if e["origin"] == "scenario" and (e["step"], e["kind"], targets) \
+            in live_keys else e["origin"]
+        event = Event(int(e["step"]), e["kind"], targets, dict(e.get("params") or {}))
+        rows.append(EventRow(str(e["step"]), origin, event))
+    rows += [EventRow(f"{e.step} (next)", "live, pending", e) for e in live if e.step > run.step]
     return rows
 
 
 @solara.component
-def EventLog(run: Trajectory, live: tuple):
+def EventLog(run: Trajectory, live: tuple[Event, ...]):
+    """The events so far as a table: quarter, origin, what happens (in words), settings."""
     rows = event_rows(run, live)
     if not rows:
         solara.Text("No events yet.", classes=["event-log-empty"])
         return
-    body = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>"
-                   for row in rows)
+    names = {s.iso3: s.name for s in run.spec.states}
+    body = "".join(
+        f"<tr class='{'pending' if 'pending' in row.origin else 'fired'}'>"
+        f"<td>{escape(row.quarter)}</td><td>{escape(row.origin)}</td>"
+        f"<td>{escape(describe_event(row.event, names))}</td>"
+        f"<td class='settings'>{escape(row.settings)}</td></tr>"
+        for row in rows)
     solara.HTML(tag="div", classes=["event-log"], unsafe_innerHTML=(
-        "<table style='font-size:11px;border-collapse:collapse' cellpadding='3'><tr>"
-        "<th>Quarter</th><th>Origin</th><th>Event</th><th>Targets</th><th>Parameters</th>"
-        f"</tr>{body}</table>"))
+        f"{EVENT_LOG_CSS}<table><tr><th>Quarter</th><th>Origin</th><th>What happens</th>"
+        f"<th>Settings</th></tr>{body}</table>"))
+
+
+DURATIONS = {"until the end": 0, "2 quarters": 2, "4 quarters": 4, "8 quarters": 8}
 
 
 @solara.component
@@ -366,8 +441,12 @@ def LiveEvents(codes: list[str], vendor_keys: tuple[str, ...],
     target, set_target = solara.use_state("all states")
     bloc, set_bloc = solara.use_state("A")
     vendor, set_vendor = solara.use_state(vendor_keys[0])
+    lasts, set_lasts = solara.use_state("until the end")
+    if target not in ("all states", *codes):  # another scenario with another region
+        target = "all states"
     targets = ("all",) if target == "all states" else (target,)
-    with solara.Row(style="align-items: center; flex-wrap: wrap"):
+    duration = DURATIONS[lasts]
+    with solara.Row(style="align-items: center; flex-wrap: wrap", classes=["live-events"]):
         solara.Select(label="Target", value=target, values=["all states", *codes],
                       on_value=set_target, style="max-width: 140px")
         solara.Select(label="Bloc", value=bloc, values=["A", "B"], on_value=set_bloc,
@@ -375,7 +454,10 @@ def LiveEvents(codes: list[str], vendor_keys: tuple[str, ...],
         choices = [k for k in vendor_keys if k != "national"]
         solara.Select(label="Supplier", value=vendor, values=choices, on_value=set_vendor,
                       style="max-width: 170px")
-        params = {"export_control": {"bloc": bloc}, "vendor_cutoff": {"vendor": vendor},
+        solara.Select(label="Lasts", value=lasts, values=list(DURATIONS), on_value=set_lasts,
+                      style="min-width: 190px; max-width: 220px")
+        params = {"export_control": {"bloc": bloc, "duration": duration},
+                  "vendor_cutoff": {"vendor": vendor, "duration": duration},
                   "price_shock": {"bloc": bloc}, "regional_summit": {}}
         for kind in LIVE_EVENT_KINDS:
             k = EVENT_KINDS[kind]
@@ -383,6 +465,15 @@ def LiveEvents(codes: list[str], vendor_keys: tuple[str, ...],
                 solara.Button(k.label, icon_name="mdi-flash", color="warning", outlined=True,
                               on_click=lambda kind=kind: on_inject(kind, targets,
                                                                    **params[kind]))
+
+
+def plain_number(value: float, signed: bool = False) -> str:
+    """A number without exponents: thousands separated above 1,000, else 3 significant
+    digits."""
+    sign = "+" if signed and value >= 0 else ""
+    if abs(value) >= 1000:
+        return f"{sign}{value:,.0f}"
+    return f"{sign}{float(f'{value:.3g}'):g}"
 
 
 def delta_rows(a: Trajectory, b: Trajectory) -> list[tuple[str, float, float, float]]:
@@ -411,10 +502,11 @@ def ComparePanel(catalog: Catalog, names: tuple[str, str], a: Trajectory, b: Tra
         solara.Select(label="Scenario B", value=names[1], values=choices,
                       on_value=lambda v: on_names(names[0], v))
     rows = delta_rows(a, b)
-    body = "".join(f"<tr><td>{escape(label)}</td><td>{va:.4g}</td><td>{vb:.4g}</td>"
-                   f"<td><b>{d:+.3g}</b></td></tr>" for label, va, vb, d in rows)
+    body = "".join(f"<tr><td>{escape(label)}</td><td>{plain_number(va)}</td>"
+                   f"<td>{plain_number(vb)}</td><td><b>{plain_number(d, signed=True)}</b></td>"
+                   "</tr>" for label, va, vb, d in rows)
     solara.HTML(tag="div", classes=["delta-panel"], unsafe_innerHTML=(
-        f"<table style='font-size:12px' cellpadding='4'><tr><th>Region, final quarter</th>"
+        f"<table style='font-size:18px' cellpadding='4'><tr><th>Region, final quarter</th>"
         f"<th>A: {escape(names[0])}</th><th>B: {escape(names[1])}</th><th>B − A</th></tr>"
         f"{body}</table>"))
     for c in charts.CHARTS:

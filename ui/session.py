@@ -31,6 +31,7 @@ class Session:
     baseline: Trajectory
     ensemble: Ensemble | None
     baseline_ensemble: Ensemble | None
+    baseline_label: str  # what the dashed lines show
     update: Callable[[Callable[[AppState], AppState]], None]
 
 
@@ -46,8 +47,15 @@ def first_state(catalog: Catalog, search: str | None) -> AppState:
 
 
 def baseline_spec(catalog: Catalog, spec: ScenarioSpec) -> ScenarioSpec:
-    """The baseline scenario, on the current run's horizon and seed."""
-    return replace(catalog.load(catalog.baseline), horizon=spec.horizon, seed=spec.seed)
+    """The baseline scenario's policies on the current run's region, horizon and seed (a
+    scenario with its own region is compared with the baseline policies on that region)."""
+    base = catalog.load(catalog.baseline)
+    codes = {s.iso3 for s in spec.states}
+    events = tuple(e for e in base.events if e.step <= spec.horizon
+                   and (tuple(e.targets) == ("all",) or set(e.targets) <= codes))
+    return replace(base, states=spec.states, horizon=spec.horizon, seed=spec.seed,
+                   overrides={k: v for k, v in base.overrides.items() if k in codes},
+                   events=events)
 
 
 def use_session(catalog: Catalog, search: str | None = None) -> Session:
@@ -58,7 +66,7 @@ def use_session(catalog: Catalog, search: str | None = None) -> Session:
     spec = state.setup.spec()
     run = solara.use_memo(lambda: live.advance_to(spec, state.step), [spec, state.step])
     base_spec = solara.use_memo(lambda: baseline_spec(catalog, spec),
-                                [spec.horizon, spec.seed])
+                                [spec.horizon, spec.seed, spec.states])
     baseline = solara.use_memo(lambda: run_full(base_spec), [base_spec])
     ensembles = solara.use_memo(EnsembleCache, [])  # this session's
     n = state.ensemble_size
@@ -84,4 +92,7 @@ def use_session(catalog: Catalog, search: str | None = None) -> Session:
 
     solara.use_thread(player, dependencies=[state.playing, state.speed],
                       intrusive_cancel=False)
-    return Session(state, spec, run, baseline, ensemble, baseline_ensemble, update)
+    label = f"baseline scenario '{catalog.baseline}'"
+    if spec.states != catalog.load(catalog.baseline).states:
+        label += " (baseline policies on this scenario's region)"
+    return Session(state, spec, run, baseline, ensemble, baseline_ensemble, label, update)

@@ -14,11 +14,15 @@ from typing import Any
 from model import EVENT_KINDS, PARAMETERS, Event, ScenarioSpec
 from model.spec import SpecError, check_event
 
-from .sim import ENSEMBLE_SIZE, REGION
+from . import limits
+from .sim import ENSEMBLE_SIZE, ENSEMBLE_SIZES, REGION
+from .wording import describe_event
 
 #: Live event buttons, in the order shown.
 LIVE_EVENT_KINDS = ("export_control", "vendor_cutoff", "price_shock", "regional_summit")
 SPEEDS = (1.0, 2.0, 4.0, 8.0)  # quarters per second
+#: The comparison choice that stands for the session's own (edited) setup.
+CURRENT = "(current setup)"
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,33 @@ class Setup:
         for iso3, values in self.overrides.items():
             overrides.setdefault(iso3, {}).update(values)
         return replace(spec, overrides=overrides, events=(*self.base.events, *self.live_events))
+
+    @property
+    def edited(self) -> bool:
+        """Whether levers, overrides or live events differ from the loaded scenario."""
+        return bool(self.values or self.overrides or self.live_events)
+
+    def export_name(self) -> str:
+        """The scenario's own name, marked when the workshop changed it (the name of the
+        exported YAML, inside the file and as its file name)."""
+        name = self.base.name or self.scenario.removesuffix(".yaml")
+        return f"{name}_workshop" if self.edited else name
+
+    def export_spec(self) -> ScenarioSpec:
+        """The resolved scenario under :meth:`export_name`, its description saying what the
+        workshop changed: ``sovsim run`` on its YAML replays this run exactly."""
+        spec = self.spec()
+        if not self.edited:
+            return spec
+        changes = [f"{k}={v}" for k, v in sorted(self.values.items())]
+        changes += [f"{iso3}.{k}={v}" for iso3, levers in sorted(self.overrides.items())
+                    for k, v in sorted(levers.items())]
+        note = (f"Edited in the sovsim workshop from '{self.base.name}'"
+                + (f"; levers: {', '.join(changes)}" if changes else "")
+                + (f"; {len(self.live_events)} live event(s)" if self.live_events else "")
+                + ".")
+        description = f"{self.base.description} {note}".strip()
+        return replace(spec, name=self.export_name(), description=description[:4000])
 
     def value(self, name: str, iso3: str | None = None) -> Any:
         """The lever or uncertainty value in effect (for ``iso3`` when given)."""
@@ -119,7 +150,10 @@ def inject(state: AppState, kind: str, targets: tuple[str, ...], **params: Any) 
     replaying the exported scenario reproduces what the room saw)."""
     spec = state.setup.spec()
     if kind not in EVENT_KINDS:
-        return replace(state, message=f"{kind}: unknown event kind")
+        return replace(state, message=f"{limits.short(kind)}: unknown event kind")
+    if len(state.setup.live_events) >= limits.MAX_LIVE_EVENTS:
+        return replace(state, message=f"at most {limits.MAX_LIVE_EVENTS} live events per "
+                                      "session; remove live events to inject more")
     if state.step >= spec.horizon:
         return replace(state, message=f"the run is at its last quarter ({spec.horizon}); "
                                       "reset or step back before injecting an event")
@@ -128,13 +162,44 @@ def inject(state: AppState, kind: str, targets: tuple[str, ...], **params: Any) 
         check_event(event, [s.iso3 for s in spec.states], spec.horizon, "event")
     except SpecError as exc:
         return replace(state, message=str(exc))
-    label = EVENT_KINDS[kind].label
+    names = {s.iso3: s.name for s in spec.states}
     setup = replace(state.setup, live_events=(*state.setup.live_events, event))
-    return _resolve(state, setup, message=f"{label} scheduled for quarter {event.step}")
+    return _resolve(state, setup, message=f"Scheduled: {describe_event(event, names)}")
+
+
+def dismiss(state: AppState) -> AppState:
+    """Hide the notice."""
+    return replace(state, message="")
 
 
 def clear_live_events(state: AppState) -> AppState:
     return _resolve(state, replace(state.setup, live_events=()))
+
+
+def set_ensemble(state: AppState, on: bool) -> AppState:
+    """Show the ensemble (median and band) instead of the single run, if it fits the
+    session's budget (:data:`limits.MAX_ENSEMBLE_WORK`)."""
+    if on and not limits.ensemble_allowed(state.setup.spec(), state.ensemble_size):
+        return replace(state, ensemble=False, message=_too_many_runs(state, state.ensemble_size))
+    return replace(state, ensemble=bool(on), message="")
+
+
+def set_ensemble_size(state: AppState, n: int) -> AppState:
+    """Replications in the ensemble (one of :data:`ENSEMBLE_SIZES`, within the budget)."""
+    if n not in ENSEMBLE_SIZES:
+        return replace(state, message=f"ensemble size {limits.short(n)}; allowed: "
+                                      f"{', '.join(map(str, ENSEMBLE_SIZES))}")
+    if state.ensemble and not limits.ensemble_allowed(state.setup.spec(), n):
+        return replace(state, message=_too_many_runs(state, n))
+    return replace(state, ensemble_size=n, message="")
+
+
+def _too_many_runs(state: AppState, n: int) -> str:
+    spec = state.setup.spec()
+    fits = [k for k in ENSEMBLE_SIZES if limits.ensemble_allowed(spec, k)]
+    return (f"an ensemble of {n} runs of {spec.horizon} quarters × {len(spec.states)} states "
+            f"is more than one session may run; " + (f"choose {fits[-1]} runs or fewer"
+                                                     if fits else "use 'sovsim sweep'"))
 
 
 def play(state: AppState) -> AppState:

@@ -7,11 +7,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from ui.server import launch_chromium, running_server
 
 pytestmark = pytest.mark.e2e
+# The machine is shared (2 cores, other sessions running): wait longer than the defaults
+# before calling a redraw missing.
+expect.set_options(timeout=20_000)
 
 
 @pytest.fixture(scope="session")
@@ -37,6 +40,7 @@ def open_app(browser: Browser, url: str, wait: bool = True) -> Page:
     """A new session (browser context) with the app loaded and charts drawn."""
     context = browser.new_context(viewport={"width": 1500, "height": 1000})
     page = context.new_page()
+    page.set_default_timeout(30_000)
     page.goto(url, wait_until="commit")
     if wait:
         wait_drawn(page)
@@ -44,7 +48,8 @@ def open_app(browser: Browser, url: str, wait: bool = True) -> Page:
 
 
 def wait_drawn(page: Page) -> None:
-    page.wait_for_selector("[data-chart=control] polyline", timeout=30_000)
+    # generous: the machine is shared, and five sessions load at once in one test
+    page.wait_for_selector("[data-chart=control] polyline", timeout=120_000)
 
 
 @pytest.fixture(scope="module")

@@ -66,7 +66,8 @@ def test_injected_event_enters_log_and_run(app_page: Page) -> None:
     expect(log).to_contain_text("live, pending")
     click_button(app_page, "Step")
     expect(log).to_contain_text("2live")  # fired at quarter 2, origin live
-    expect(app_page.locator(".ui-message")).to_contain_text("scheduled for quarter 2")
+    expect(app_page.locator(".ui-message")).to_contain_text(
+        "Export control by bloc A on models and compute, against all states, from quarter 2")
 
 
 def test_share_link_restores_view_in_another_session(browser: Browser, app_page: Page) -> None:
