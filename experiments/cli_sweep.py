@@ -127,8 +127,8 @@ def _storage(db: str | None, create: bool = False):
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
-    from .runner import default_workers, run_sweep
-    from .storage import StorageError
+    from .runner import SweepInterrupted, default_workers, run_sweep
+    from .storage import StorageError, StorageFault, redact
 
     exp = _load(args.experiment)
     workers = args.workers or default_workers()
@@ -141,8 +141,17 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         summary = run_sweep(exp, args.db, workers=workers, dask=args.dask,
                             progress=not args.no_progress, retry_failed=args.retry_failed,
                             batch_runs=args.batch)
+    except StorageFault as exc:  # the database failed mid-sweep: stored runs are safe
+        print(f"sovsim: error: {exc}", file=sys.stderr)
+        return 1
     except StorageError as exc:
         raise UserError(str(exc)) from None
+    except SweepInterrupted as exc:
+        s = exc.summary
+        print(f"\nsovsim: interrupted: {s.skipped + s.stored} of {s.planned} runs are stored "
+              f"in {redact(s.db)} ({s.stored} from this sweep); rerun the same command to "
+              "resume", file=sys.stderr)
+        return 130
     except BrokenProcessPool as exc:
         print(f"sovsim: a worker process died ({exc}); finished runs are stored, rerun the "
               "same command to resume", file=sys.stderr)
@@ -156,13 +165,14 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         if args.dask:
             raise UserError(f"cannot reach Dask scheduler {args.dask}: {exc}") from None
         raise
-    from .storage import redact
     if summary.done + summary.failed == 0:
         print(f"nothing to do: all {summary.planned} runs already in {redact(summary.db)}")
     else:
         print(f"{summary.done} runs done, {summary.failed} failed, {summary.skipped} already "
               f"stored, in {summary.seconds:.1f} s ({summary.rate:.1f} runs/s) -> "
               f"{redact(summary.db)}")
+    print(f"checked: {summary.verified} of {summary.planned} runs of {summary.experiment} are "
+          "stored")
     for err in summary.errors:
         print(f"  failed {err}")
     return 1 if summary.failed else 0

@@ -27,7 +27,15 @@ from model.parameters import SUMMED_OUTCOMES
 from model.spec import ScenarioSpec
 
 from .design import Experiment, RunTask, model_version
-from .storage import STATE_COLUMNS, RunRecord, Storage, StorageError, chunked
+from .storage import (
+    STATE_COLUMNS,
+    RunRecord,
+    Storage,
+    StorageError,
+    StorageFault,
+    chunked,
+    redact,
+)
 
 #: The start method of sovsim's own pool: "spawn" works everywhere (and with threads in the
 #: parent); it is passed to the pool, never set globally.
@@ -57,6 +65,8 @@ class SweepSummary:
     seconds: float = 0.0
     startup_seconds: float = 0.0  # from the start until the first results arrived
     errors: list[str] = field(default_factory=list)
+    stored: int = 0  # runs this sweep wrote to the database
+    verified: int = 0  # runs of the experiment found in the database at the end
 
     @property
     def rate(self) -> float:
@@ -193,87 +203,140 @@ def run_sweep(experiment: Experiment, db: str | None = None, *, workers: int | N
     ``"local"`` for a LocalCluster of ``workers`` processes, or a scheduler address.
     Finished runs are written every ``batch_runs`` runs or ``flush_seconds`` seconds.
     """
-    from tqdm import tqdm
-
     workers = workers or default_workers()
     storage = Storage(db)
     try:
-        exp_id = storage.register(experiment.name, experiment.digest(), experiment.n_runs,
-                                  experiment.keep, experiment.to_dict())
-        if retry_failed:
-            storage.delete_failed(exp_id)
-        finished = storage.finished_keys(exp_id)
-        summary = SweepSummary(experiment.name, exp_id, storage.url, experiment.n_runs,
-                               skipped=len(finished))
-        pending = experiment.n_runs - len(finished)
-        if pending <= 0:
-            return summary
-        tasks: Iterator[RunTask] = (t for t in experiment.tasks() if t.key not in finished)
-        size = chunk_size or max(1, min(16, pending // (workers * 8) or 1))
-        specs = dict(experiment.scenarios)
-        chunks = (Chunk({s: specs[s] for s in {t.scenario for t in c}}, tuple(c),
-                        experiment.keep) for c in chunked(tasks, size))
-        keep_cols = set(experiment.outcomes) or None
-        t0 = time.perf_counter()
-        executor, n = make_executor(workers, dask)
-        bar = tqdm(total=pending, unit="run", desc=experiment.name, disable=not progress,
-                   dynamic_ncols=True, smoothing=0.05, mininterval=0.5)
-        buffer: list[RunRecord] = []
-        last_flush = time.monotonic()
-
-        def flush() -> None:
-            nonlocal buffer, last_flush
-            storage.write(exp_id, buffer, keep_columns=keep_cols)
-            buffer = []
-            last_flush = time.monotonic()
-
-        in_flight: set[Future] = set()
-        window = max(2, 3 * n)
-        try:
-            exhausted = False
-            while True:
-                while not exhausted and len(in_flight) < window:
-                    chunk = next(chunks, None)
-                    if chunk is None:
-                        exhausted = True
-                    else:
-                        in_flight.add(executor.submit(execute_chunk, chunk))
-                if not in_flight:
-                    break
-                finished_now, in_flight = wait(in_flight, return_when=FIRST_COMPLETED)
-                if not summary.startup_seconds:
-                    summary.startup_seconds = time.perf_counter() - t0
-                for fut in finished_now:
-                    records = fut.result()
-                    for rec in records:
-                        buffer.append(rec)
-                        if rec.status == "done":
-                            summary.done += 1
-                        else:
-                            summary.failed += 1
-                            if len(summary.errors) < 5:
-                                summary.errors.append(f"{rec.key}: {rec.error}")
-                    bar.update(len(records))
-                if summary.failed:
-                    bar.set_postfix(failed=summary.failed, refresh=False)
-                if len(buffer) >= batch_runs or time.monotonic() - last_flush >= flush_seconds:
-                    flush()
-            flush()
-        except BaseException as exc:
-            for fut in in_flight:
-                fut.cancel()
-            if buffer and not isinstance(exc, (SQLAlchemyError, StorageError)):
-                with contextlib.suppress(Exception):  # the original error matters more
-                    flush()  # keep the runs that finished before an interrupt
-            bar.close()
-            executor.shutdown(wait=False, cancel_futures=True)
-            raise
-        bar.close()
-        executor.shutdown(wait=True)
-        summary.seconds = time.perf_counter() - t0
-        return summary
+        return _sweep(storage, experiment, workers, dask, progress, chunk_size, batch_runs,
+                      flush_seconds, retry_failed)
     finally:
         storage.close()
+
+
+def _sweep(storage: Storage, experiment: Experiment, workers: int, dask: str | None,
+           progress: bool, chunk_size: int | None, batch_runs: int, flush_seconds: float,
+           retry_failed: bool) -> SweepSummary:
+    exp_id = storage.retrying(lambda: storage.register(
+        experiment.name, experiment.digest(), experiment.n_runs, experiment.keep,
+        experiment.to_dict()), "registering the experiment")
+    if retry_failed:
+        storage.retrying(lambda: storage.delete_failed(exp_id), "deleting failed runs")
+    finished = storage.retrying(lambda: storage.finished_keys(exp_id), "reading stored runs")
+    summary = SweepSummary(experiment.name, exp_id, storage.url, experiment.n_runs,
+                           skipped=len(finished))
+    identity = storage.file_identity()
+    try:
+        _run_pending(storage, experiment, summary, finished, workers, dask, progress,
+                     chunk_size, batch_runs, flush_seconds)
+    except StorageFault as exc:
+        raise StorageFault(f"{exc}. {_safe(summary)}") from None
+    except KeyboardInterrupt:
+        raise SweepInterrupted(summary) from None
+    _verify(storage, summary, identity)
+    return summary
+
+
+class SweepInterrupted(KeyboardInterrupt):
+    """Ctrl-C during a sweep, after the finished runs were stored; ``summary`` says how
+    many."""
+
+    def __init__(self, summary: SweepSummary) -> None:
+        super().__init__("interrupted")
+        self.summary = summary
+
+
+def _safe(summary: SweepSummary) -> str:
+    return (f"The {summary.stored + summary.skipped} runs stored before the fault are safe "
+            f"({summary.stored} from this sweep); fix the database and rerun the same "
+            "command to resume")
+
+
+def _verify(storage: Storage, summary: SweepSummary, identity: tuple[int, int] | None) -> None:
+    """Check at the end that this sweep's runs are in the database (a SQLite file deleted or
+    replaced mid-sweep takes every write with it, silently)."""
+    expected = summary.skipped + summary.stored
+    if identity is not None and storage.file_identity() != identity:
+        raise StorageFault(f"database {redact(storage.url)} was deleted or replaced during "
+                           f"the sweep: the {summary.stored} runs this sweep wrote went "
+                           "with it; rerun the same command to run them again")
+    summary.verified = storage.stored_count(summary.experiment_id)
+    if summary.verified < expected:
+        raise StorageFault(f"database {redact(storage.url)} holds {summary.verified} runs of "
+                           f"experiment {summary.experiment}, but {expected} were stored; "
+                           "rerun the same command to run the missing ones")
+
+
+def _run_pending(storage: Storage, experiment: Experiment, summary: SweepSummary,
+                 finished: set, workers: int, dask: str | None, progress: bool,
+                 chunk_size: int | None, batch_runs: int, flush_seconds: float) -> None:
+    from tqdm import tqdm
+
+    exp_id = summary.experiment_id
+    pending = experiment.n_runs - len(finished)
+    if pending <= 0:
+        return
+    tasks: Iterator[RunTask] = (t for t in experiment.tasks() if t.key not in finished)
+    size = chunk_size or max(1, min(16, pending // (workers * 8) or 1))
+    specs = dict(experiment.scenarios)
+    chunks = (Chunk({s: specs[s] for s in {t.scenario for t in c}}, tuple(c),
+                    experiment.keep) for c in chunked(tasks, size))
+    keep_cols = set(experiment.outcomes) or None
+    t0 = time.perf_counter()
+    executor, n = make_executor(workers, dask)
+    bar = tqdm(total=pending, unit="run", desc=experiment.name, disable=not progress,
+               dynamic_ncols=True, smoothing=0.05, mininterval=0.5)
+    buffer: list[RunRecord] = []
+    last_flush = time.monotonic()
+
+    def flush() -> None:
+        nonlocal buffer, last_flush
+        summary.stored += storage.write(exp_id, buffer, keep_columns=keep_cols)
+        buffer = []
+        last_flush = time.monotonic()
+
+    in_flight: set[Future] = set()
+    window = max(2, 3 * n)
+    try:
+        exhausted = False
+        while True:
+            while not exhausted and len(in_flight) < window:
+                chunk = next(chunks, None)
+                if chunk is None:
+                    exhausted = True
+                else:
+                    in_flight.add(executor.submit(execute_chunk, chunk))
+            if not in_flight:
+                break
+            finished_now, in_flight = wait(in_flight, return_when=FIRST_COMPLETED)
+            if not summary.startup_seconds:
+                summary.startup_seconds = time.perf_counter() - t0
+            for fut in finished_now:
+                records = fut.result()
+                for rec in records:
+                    buffer.append(rec)
+                    if rec.status == "done":
+                        summary.done += 1
+                    else:
+                        summary.failed += 1
+                        if len(summary.errors) < 5:
+                            summary.errors.append(f"{rec.key}: {rec.error}")
+                bar.update(len(records))
+            if summary.failed:
+                bar.set_postfix(failed=summary.failed, refresh=False)
+            if len(buffer) >= batch_runs or time.monotonic() - last_flush >= flush_seconds:
+                flush()
+        flush()
+    except BaseException as exc:
+        for fut in in_flight:
+            fut.cancel()
+        if buffer and not isinstance(exc, (SQLAlchemyError, StorageError)):
+            with contextlib.suppress(Exception):  # the original error matters more
+                flush()  # keep the runs that finished before an interrupt
+        bar.close()
+        executor.shutdown(wait=False, cancel_futures=True)
+        raise
+    bar.close()
+    executor.shutdown(wait=True)
+    summary.seconds = time.perf_counter() - t0
 
 
 def plan_keys(experiment: Experiment) -> Sequence[tuple[str, int, int]]:

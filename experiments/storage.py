@@ -22,10 +22,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+import os
+import time
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 from sqlalchemy import (
@@ -54,6 +56,7 @@ from sqlalchemy.engine import make_url
 
 from model.parameters import REGION_OUTCOMES, STATE_OUTCOMES
 
+T = TypeVar("T")
 SCHEMA_VERSION = 1
 DEFAULT_DB = "sqlite:///sovsim.sqlite"
 
@@ -69,6 +72,33 @@ class StorageError(Exception):
 
 class EmptyDatabase(StorageError):
     """The database is reachable but holds no sovsim schema yet."""
+
+
+class StorageFault(StorageError):
+    """The database failed during a sweep (disk full, server stopped, file deleted or made
+    read-only, a lock never released). Runs stored before the fault are safe; rerunning the
+    same command resumes. The CLI prints the message as one line and exits with code 1."""
+
+
+#: Waits (seconds) between retries of a database operation that failed on a lost or
+#: refused connection (a PostgreSQL restart, a network blip): about 8 s in all, then
+#: :class:`StorageFault`.
+RETRY_DELAYS: tuple[float, ...] = (0.2, 0.5, 1.0, 2.0, 4.0)
+_TRANSIENT = ("server closed the connection", "connection refused", "terminating connection",
+              "could not connect", "connection to server", "the database system is",
+              "connection timed out", "ssl connection has been closed", "connection reset",
+              "no connection to the server", "consuming input failed")
+
+
+def is_transient(exc: BaseException) -> bool:
+    """A lost or refused database connection, worth retrying (not a full disk, a read-only
+    database or a constraint)."""
+    if getattr(exc, "connection_invalidated", False):
+        return True
+    if not isinstance(exc, (sa_exc.OperationalError, sa_exc.InterfaceError)):
+        return False
+    text = str(getattr(exc, "orig", None) or exc).lower()
+    return any(words in text for words in _TRANSIENT)
 
 
 def _columns_digest() -> str:
@@ -191,8 +221,10 @@ def _one_line(exc: BaseException) -> str:
 class Storage:
     """A connection to a results database; creates the schema on first use."""
 
-    def __init__(self, url: str | None = None, *, create: bool = True) -> None:
+    def __init__(self, url: str | None = None, *, create: bool = True,
+                 retry_delays: Sequence[float] = RETRY_DELAYS) -> None:
         self.url = normalise_url(url)
+        self.retry_delays = tuple(retry_delays)
         self.metadata = build_metadata()
         t = self.metadata.tables
         self.experiments, self.runs = t["experiments"], t["runs"]
@@ -210,6 +242,7 @@ class Storage:
             kwargs: dict[str, Any] = {}
             if url.get_backend_name() == "postgresql":
                 kwargs["connect_args"] = {"connect_timeout": 5}
+                kwargs["pool_pre_ping"] = True  # a restarted server: reconnect, not fail
             engine = create_engine(url, **kwargs)
         except (sa_exc.ArgumentError, sa_exc.NoSuchModuleError, ImportError, ValueError) as exc:
             raise StorageError(f"bad database URL {shown!r}: {_one_line(exc)}") from None
@@ -229,6 +262,14 @@ class Storage:
             with self.engine.begin() as conn:
                 has = self.engine.dialect.has_table(conn, "schema_info")
                 if not has:
+                    foreign = [name for name in self.metadata.tables
+                               if self.engine.dialect.has_table(conn, name)]
+                    if foreign:
+                        raise StorageError(
+                            f"database {redact(self.url)} is not a sovsim results database "
+                            f"(it has its own {', '.join(foreign)} table"
+                            f"{'s' if len(foreign) > 1 else ''} and no sovsim schema_info); "
+                            "use a new database for sovsim results")
                     if not create:
                         raise EmptyDatabase(f"{redact(self.url)} holds no sovsim results")
                     self.metadata.create_all(conn)
@@ -239,6 +280,9 @@ class Storage:
                 row = conn.execute(select(self.schema_info)).first()
         except sa_exc.IntegrityError:  # a concurrent process created it first
             return self._check_schema(create)
+        except StorageError:
+            self.engine.dispose()
+            raise
         except sa_exc.SQLAlchemyError as exc:
             self.engine.dispose()
             raise StorageError(f"database {redact(self.url)}: {_one_line(exc)}") from None
@@ -337,20 +381,67 @@ class Storage:
             return 0
         cols = _Columns(keep_columns)
         try:
-            with self.engine.begin() as conn:
-                self._insert(conn, experiment_id, records, cols)
+            self.retrying(lambda: self._write_all(experiment_id, records, cols),
+                          "storing runs")
             return len(records)
         except sa_exc.IntegrityError:
             pass
-        written = 0  # slow path: someone else stored some of these runs
+        written = 0  # slow path: someone else (or a retried commit) stored some of these
         for rec in records:
             try:
-                with self.engine.begin() as conn:
-                    self._insert(conn, experiment_id, [rec], cols)
+                self.retrying(lambda rec=rec: self._write_all(experiment_id, [rec], cols),
+                              "storing runs")
                 written += 1
             except sa_exc.IntegrityError:
                 continue
         return written
+
+    def _write_all(self, experiment_id: int, records: Sequence[RunRecord],
+                   cols: _Columns) -> None:
+        with self.engine.begin() as conn:
+            self._insert(conn, experiment_id, records, cols)
+
+    def retrying(self, operation: Callable[[], T], what: str) -> T:
+        """Run ``operation``; retry it after :data:`RETRY_DELAYS` while the connection is
+        lost or refused; any other database failure (or running out of retries) becomes a
+        one-line :class:`StorageFault`. Constraint violations (``IntegrityError``) pass
+        through for the caller. Each attempt is a whole transaction, so a retry never
+        stores a run twice."""
+        delays = list(self.retry_delays)
+        while True:
+            try:
+                return operation()
+            except sa_exc.IntegrityError:
+                raise
+            except (sa_exc.SQLAlchemyError, OSError) as exc:
+                if is_transient(exc) and delays:
+                    time.sleep(delays.pop(0))
+                    continue
+                tried = len(self.retry_delays) - len(delays)
+                again = f" (after {tried} retries)" if tried else ""
+                raise StorageFault(f"database {redact(self.url)} failed while {what}"
+                                   f"{again}: {_one_line(exc)}") from None
+
+    def stored_count(self, experiment_id: int) -> int:
+        """Runs of an experiment in the database, read on a fresh connection."""
+        self.engine.dispose()  # never a pooled connection to a file that was replaced
+        return self.retrying(lambda: self._count(experiment_id), "counting stored runs")
+
+    def _count(self, experiment_id: int) -> int:
+        with self.engine.connect() as conn:
+            return conn.execute(select(func.count()).select_from(self.runs).where(
+                self.runs.c.experiment_id == experiment_id)).scalar_one()
+
+    def file_identity(self) -> tuple[int, int] | None:
+        """(device, inode) of a SQLite database file, None for a server database."""
+        path = self.engine.url.database if self.engine.dialect.name == "sqlite" else None
+        if not path or path == ":memory:":
+            return None
+        try:
+            st = os.stat(path)
+        except OSError:
+            return (-1, -1)
+        return (st.st_dev, st.st_ino)
 
     def _insert(self, conn, experiment_id: int, records: Sequence[RunRecord],
                 cols: _Columns) -> None:
