@@ -165,12 +165,14 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         if args.dask:
             raise UserError(f"cannot reach Dask scheduler {args.dask}: {exc}") from None
         raise
-    if summary.done + summary.failed == 0:
+    if summary.done + summary.failed == 0 and not summary.elsewhere:
         print(f"nothing to do: all {summary.planned} runs already in {redact(summary.db)}")
     else:
         print(f"{summary.done} runs done, {summary.failed} failed, {summary.skipped} already "
               f"stored, in {summary.seconds:.1f} s ({summary.rate:.1f} runs/s) -> "
               f"{redact(summary.db)}")
+    if summary.elsewhere:
+        print(f"{summary.elsewhere} runs were taken by other sweep processes on this database")
     print(f"checked: {summary.verified} of {summary.planned} runs of {summary.experiment} are "
           "stored")
     for err in summary.errors:

@@ -40,6 +40,12 @@ from .storage import (
 #: The start method of sovsim's own pool: "spawn" works everywhere (and with threads in the
 #: parent); it is passed to the pool, never set globally.
 START_METHOD = "spawn"
+#: Seconds a claim on a run lasts without renewal (renewed at every write, at least every
+#: few seconds): a sweep process killed on another host gives its runs back after this.
+LEASE_SECONDS = 120.0
+#: Chunks claimed per claim transaction (fewer database round trips; small enough that
+#: several sweep processes still share the work evenly).
+CLAIM_CHUNKS = 8
 _AGGREGATED = [(k, n in SUMMED_OUTCOMES) for k, n in enumerate(STATE_COLUMNS)
                if n not in ("trust", "member")]
 
@@ -66,6 +72,7 @@ class SweepSummary:
     startup_seconds: float = 0.0  # from the start until the first results arrived
     errors: list[str] = field(default_factory=list)
     stored: int = 0  # runs this sweep wrote to the database
+    elsewhere: int = 0  # pending runs left to other sweep processes (claimed or stored by them)
     verified: int = 0  # runs of the experiment found in the database at the end
 
     @property
@@ -277,8 +284,24 @@ def _run_pending(storage: Storage, experiment: Experiment, summary: SweepSummary
     tasks: Iterator[RunTask] = (t for t in experiment.tasks() if t.key not in finished)
     size = chunk_size or max(1, min(16, pending // (workers * 8) or 1))
     specs = dict(experiment.scenarios)
-    chunks = (Chunk({s: specs[s] for s in {t.scenario for t in c}}, tuple(c),
-                    experiment.keep) for c in chunked(tasks, size))
+    owner = f"{socket.gethostname()}:{os.getpid()}"
+
+    def claimed_chunks() -> Iterator[Chunk]:
+        """Chunks of runs this process claimed: other sweep processes on the same database
+        take the rest (each run is claimed by one process at a time)."""
+        for block in chunked(tasks, size * CLAIM_CHUNKS):  # one claim per few chunks
+            keys = storage.retrying(lambda block=block: storage.claim(
+                exp_id, [t.key for t in block], owner, LEASE_SECONDS), "claiming runs")
+            mine = set(keys)
+            ours = [t for t in block if t.key in mine]
+            if len(ours) < len(block):
+                summary.elsewhere += len(block) - len(ours)
+                bar.total -= len(block) - len(ours)
+            for group in chunked(ours, size):
+                yield Chunk({s: specs[s] for s in {t.scenario for t in group}}, tuple(group),
+                            experiment.keep)
+
+    chunks = claimed_chunks()
     keep_cols = set(experiment.outcomes) or None
     t0 = time.perf_counter()
     executor, n = make_executor(workers, dask)
@@ -292,6 +315,8 @@ def _run_pending(storage: Storage, experiment: Experiment, summary: SweepSummary
         summary.stored += storage.write(exp_id, buffer, keep_columns=keep_cols)
         buffer = []
         last_flush = time.monotonic()
+        storage.retrying(lambda: storage.renew(exp_id, owner, LEASE_SECONDS),
+                         "renewing claims")
 
     in_flight: set[Future] = set()
     window = max(2, 3 * n)
@@ -333,9 +358,12 @@ def _run_pending(storage: Storage, experiment: Experiment, summary: SweepSummary
                 flush()  # keep the runs that finished before an interrupt
         bar.close()
         executor.shutdown(wait=False, cancel_futures=True)
+        with contextlib.suppress(Exception):  # unfinished runs go back to the pool now
+            storage.release(exp_id, owner)
         raise
     bar.close()
     executor.shutdown(wait=True)
+    storage.retrying(lambda: storage.release(exp_id, owner), "releasing claims")
     summary.seconds = time.perf_counter() - t0
 
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import socket
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -142,6 +143,18 @@ def build_metadata() -> MetaData:
           UniqueConstraint("experiment_id", "scenario", "point", "replication",
                            name="uq_run_key"))
 
+    # Runs a sweep process is working on right now: several processes (on one machine or on
+    # several hosts sharing a database) split an experiment's runs by claiming them here,
+    # each claim a lease that expires, so a killed claimer's runs return to the pool.
+    Table("claims", md,
+          Column("experiment_id", Integer, ForeignKey("experiments.id", ondelete="CASCADE"),
+                 primary_key=True),
+          Column("scenario", String(200), primary_key=True),
+          Column("point", Integer, primary_key=True),
+          Column("replication", Integer, primary_key=True),
+          Column("owner", String(200), nullable=False),
+          Column("expires_at", DateTime(timezone=True), nullable=False))
+
     def run_id() -> Column:
         return Column("run_id", BigInteger().with_variant(Integer, "sqlite"),
                       ForeignKey("runs.id", ondelete="CASCADE"), primary_key=True)
@@ -230,7 +243,7 @@ class Storage:
         self.experiments, self.runs = t["experiments"], t["runs"]
         self.state_steps, self.region_steps = t["state_steps"], t["region_steps"]
         self.state_finals, self.region_finals = t["state_finals"], t["region_finals"]
-        self.schema_info = t["schema_info"]
+        self.schema_info, self.claims = t["schema_info"], t["claims"]
         self.engine = self._connect()
         self._check_schema(create)
 
@@ -278,6 +291,8 @@ class Storage:
                         created_at=datetime.now(UTC)))
                     return
                 row = conn.execute(select(self.schema_info)).first()
+                if create and not self.engine.dialect.has_table(conn, "claims"):
+                    self.claims.create(conn)  # a database made before claims existed
         except sa_exc.IntegrityError:  # a concurrent process created it first
             return self._check_schema(create)
         except StorageError:
@@ -353,6 +368,70 @@ class Storage:
             q = q.where(r.status == "done")
         with self.engine.connect() as conn:
             return {tuple(row) for row in conn.execute(q)}
+
+    # -- claims: several sweep processes on one database --------------------------------------
+    def claim(self, experiment_id: int, keys: Sequence[tuple[str, int, int]], owner: str,
+              lease_seconds: float) -> list[tuple[str, int, int]]:
+        """Claim the runs ``keys`` for ``owner`` atomically; return those now ours (in the
+        given order): not stored yet, and not claimed by another live owner. An expired
+        claim, or one of a dead process on this host, is taken over."""
+        if not keys:
+            return []
+        c, r = self.claims.c, self.runs.c
+        now = datetime.now(UTC)
+        expires = datetime.fromtimestamp(time.time() + lease_seconds, UTC)
+        wanted = set(keys)
+        scenarios = sorted({k[0] for k in keys})
+        points = sorted({k[1] for k in keys})
+        with self.engine.begin() as conn:
+            held = conn.execute(select(c.scenario, c.point, c.replication, c.owner,
+                                       c.expires_at).where(
+                c.experiment_id == experiment_id, c.scenario.in_(scenarios),
+                c.point.in_(points))).all()
+            for row in held:
+                key = (row.scenario, row.point, row.replication)
+                if key in wanted and row.owner != owner and _stale(row.owner, row.expires_at,
+                                                                   now):
+                    conn.execute(delete(self.claims).where(
+                        c.experiment_id == experiment_id, c.scenario == row.scenario,
+                        c.point == row.point, c.replication == row.replication,
+                        c.owner == row.owner))
+            stmt = _insert_ignore(self.engine, self.claims).values([
+                {"experiment_id": experiment_id, "scenario": k[0], "point": k[1],
+                 "replication": k[2], "owner": owner, "expires_at": expires} for k in keys])
+            conn.execute(stmt)
+            mine = {tuple(row) for row in conn.execute(
+                select(c.scenario, c.point, c.replication).where(
+                    c.experiment_id == experiment_id, c.owner == owner,
+                    c.scenario.in_(scenarios), c.point.in_(points)))}
+            done = {tuple(row) for row in conn.execute(
+                select(r.scenario, r.point, r.replication).where(
+                    r.experiment_id == experiment_id, r.scenario.in_(scenarios),
+                    r.point.in_(points)))}
+        return [k for k in keys if k in mine and k not in done]
+
+    def renew(self, experiment_id: int, owner: str, lease_seconds: float) -> None:
+        """Extend the lease of every claim of ``owner``."""
+        expires = datetime.fromtimestamp(time.time() + lease_seconds, UTC)
+        with self.engine.begin() as conn:
+            conn.execute(self.claims.update().where(
+                self.claims.c.experiment_id == experiment_id,
+                self.claims.c.owner == owner).values(expires_at=expires))
+
+    def release(self, experiment_id: int, owner: str) -> None:
+        """Give back every claim of ``owner`` (runs it did not finish)."""
+        with self.engine.begin() as conn:
+            conn.execute(delete(self.claims).where(
+                self.claims.c.experiment_id == experiment_id, self.claims.c.owner == owner))
+
+    def claimed_elsewhere(self, experiment_id: int, owner: str) -> int:
+        """Runs of the experiment claimed by other live owners right now."""
+        now = datetime.now(UTC)
+        c = self.claims.c
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(c.owner, c.expires_at).where(
+                c.experiment_id == experiment_id, c.owner != owner)).all()
+        return sum(1 for row in rows if not _stale(row.owner, row.expires_at, now))
 
     def delete_failed(self, experiment_id: int) -> int:
         with self.engine.begin() as conn:
@@ -455,6 +534,11 @@ class Storage:
         ids = conn.execute(insert(self.runs).returning(self.runs.c.id,
                                                        sort_by_parameter_order=True),
                            rows).scalars().all()
+        c = self.claims.c
+        for r in records:  # the run is stored: its claim (if any) goes in the same commit
+            conn.execute(delete(self.claims).where(
+                c.experiment_id == experiment_id, c.scenario == r.scenario,
+                c.point == r.point, c.replication == r.replication))
         state_steps: list[dict[str, Any]] = []
         region_steps: list[dict[str, Any]] = []
         state_finals: list[dict[str, Any]] = []
@@ -496,6 +580,35 @@ class _Columns:
         self.region_idx = [k for k, n in enumerate(REGION_COLUMNS) if keep is None or n in keep]
         self.state_names = [STATE_COLUMNS[k] for k in self.state_idx]
         self.region_names = [REGION_COLUMNS[k] for k in self.region_idx]
+
+
+def _stale(owner: str, expires_at: datetime, now: datetime) -> bool:
+    """A claim nobody is working on: its lease ran out, or its owner was a process on this
+    host that is gone (a killed sweep; resuming must not wait for the lease)."""
+    if expires_at.tzinfo is None:  # SQLite returns naive datetimes (stored as UTC)
+        expires_at = expires_at.replace(tzinfo=UTC)
+    if expires_at < now:
+        return True
+    host, _, pid = owner.rpartition(":")
+    if host == socket.gethostname() and pid.isdigit():
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            return True
+        except PermissionError:
+            return False
+    return False
+
+
+def _insert_ignore(engine: Engine, table: Table):
+    """INSERT ... ON CONFLICT DO NOTHING for SQLite and PostgreSQL."""
+    if engine.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(table).on_conflict_do_nothing()
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(table).on_conflict_do_nothing()
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
