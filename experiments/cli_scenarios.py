@@ -414,7 +414,10 @@ def _is_experiment_file(source: str) -> bool:
     from model.scenario_file import ScenarioError, parse_yaml, read_yaml
 
     path = Path(source)
-    if not path.is_file():
+    try:
+        if not path.is_file():
+            return False
+    except OSError:  # too long, not searchable: the scenario loader says so in one line
         return False
     try:
         data = parse_yaml(read_yaml(path, source), source)

@@ -206,6 +206,8 @@ class Experiment:
                                           "cumulative_cost", "largest_supplier_share")
     description: str = ""
     source: str = "<python>"
+    #: (label, file) of each scenario as the loader found it (a shipped name or a path)
+    scenario_files: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
         src = self.source
@@ -234,26 +236,32 @@ class Experiment:
     def n_runs(self) -> int:
         return len(self.scenarios) * self.n_points * self.replications
 
+    def seed_of(self, point: int, replication: int) -> int:
+        """The seed of run ``(point, replication)``: child ``replication`` of child ``point``
+        of the root :class:`numpy.random.SeedSequence` (what ``root.spawn`` would give),
+        computed on its own so a plan of millions of runs never builds them all first."""
+        grand = np.random.SeedSequence(self.seed, spawn_key=(point, replication))
+        return int(grand.generate_state(1, np.uint64)[0] >> np.uint64(1))
+
     def seeds(self) -> np.ndarray:
         """Seeds (points x replications) as int64, spawned from the root seed."""
-        root = np.random.SeedSequence(self.seed)
         out = np.empty((self.n_points, self.replications), dtype=np.int64)
-        for p, child in enumerate(root.spawn(self.n_points)):
-            for r, grand in enumerate(child.spawn(self.replications)):
-                out[p, r] = int(grand.generate_state(1, np.uint64)[0] >> np.uint64(1))
+        for p in range(self.n_points):
+            for r in range(self.replications):
+                out[p, r] = self.seed_of(p, r)
         return out
 
     def tasks(self) -> Iterator[RunTask]:
         """Every run, point-major then replication then scenario (so partial results of an
         interrupted sweep are still paired across scenarios)."""
         points = self.design.points()
-        seeds = self.seeds()
         names = [f.name for f in self.design.factors]
         for p in range(points.shape[0]):
             params = {n: _plain(v) for n, v in zip(names, points[p])}
             for r in range(self.replications):
+                seed = self.seed_of(p, r)  # streamed: the first runs start at once
                 for label, _ in self.scenarios:
-                    yield RunTask(label, p, r, int(seeds[p, r]), params)
+                    yield RunTask(label, p, r, seed, params)
 
     def spec(self, scenario: str) -> ScenarioSpec:
         return dict(self.scenarios)[scenario]
@@ -369,8 +377,9 @@ def experiment_from_dict(data: Any, *, source: str = "<dict>",
     with err.section() as seed_check:
         seed = _int(err, data, "seed", 0, 0, 2**63 - 1)
     scenarios: tuple[tuple[str, ScenarioSpec], ...] = ()
+    files: tuple[tuple[str, str], ...] = ()
     with err.section():
-        scenarios = _scenarios(err, data.get("scenarios"), base_dir)
+        scenarios, files = _scenarios(err, data.get("scenarios"), base_dir)
     design = Design()
     if not seed_check.failed:  # the design's sample seed derives from it
         with err.section():
@@ -400,7 +409,8 @@ def experiment_from_dict(data: Any, *, source: str = "<dict>",
     err.raise_any()
     exp = Experiment(name=name, scenarios=scenarios, design=design, replications=replications,
                      seed=seed, horizon=horizon, keep=keep, outcomes=tuple(outcomes),
-                     analysis_outcomes=tuple(a_outcomes), description=description, source=src)
+                     analysis_outcomes=tuple(a_outcomes), description=description, source=src,
+                     scenario_files=files)
     if exp.n_runs > MAX_RUNS:
         err.fail("design", f"{exp.n_runs:,} runs is more than the limit of {MAX_RUNS:,}; "
                  "use fewer design points, scenarios or replications")
@@ -482,7 +492,7 @@ def _int(err: _Errors, data: Mapping, key: str, default: int, low: int, high: in
 
 
 def _scenarios(err: _Errors, raw: Any, base_dir: Path | None
-               ) -> tuple[tuple[str, ScenarioSpec], ...]:
+               ) -> tuple[tuple[tuple[str, ScenarioSpec], ...], tuple[tuple[str, str], ...]]:
     if raw is None:
         err.fail("scenarios", "missing; expected a list of scenario names or files, e.g. "
                  "[possession, coordinated_resilience]")
@@ -492,6 +502,7 @@ def _scenarios(err: _Errors, raw: Any, base_dir: Path | None
         err.fail("scenarios", f"expected a non-empty list of scenario names or files, "
                  f"got {_short(raw)}")
     out = []
+    files: list[tuple[str, str]] = []
     inner = _Errors(err.source)
     for i, entry in enumerate(raw):
         with inner.section():
@@ -512,8 +523,9 @@ def _scenarios(err: _Errors, raw: Any, base_dir: Path | None
             if label is None:
                 label = _label(err, spec.name or Path(entry).stem, f"{path}", "a scenario label")
             out.append((label, spec))
+            files.append((label, _shown_source(entry, base_dir)))
     inner.raise_any()
-    return tuple(out)
+    return tuple(out), tuple(files)
 
 
 def scenario_path(ref: str, base_dir: Path | None) -> str | Path:
@@ -524,6 +536,16 @@ def scenario_path(ref: str, base_dir: Path | None) -> str | Path:
     if base_dir is not None and _looks_like_path(ref) and not Path(ref).is_absolute():
         return base_dir / ref
     return ref
+
+
+def _shown_source(ref: str, base_dir: Path | None) -> str:
+    from model.scenario_file import _shipped_paths
+
+    target = scenario_path(ref, base_dir)
+    if isinstance(target, Path):
+        return str(target)
+    shipped = _shipped_paths().get(ref)
+    return f"{ref} (shipped: {shipped})" if shipped else ref
 
 
 def _load_scenario(err: _Errors, ref: str, base_dir: Path | None, path: str) -> ScenarioSpec:

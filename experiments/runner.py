@@ -139,10 +139,14 @@ class SerialExecutor(Executor):
         return future
 
 
+class NoDaskWorker(RuntimeError):
+    """A Dask scheduler with no worker after the wait (``sovsim sweep --dask-timeout``)."""
+
+
 class DaskExecutor:
     """A Dask ``Client`` (LocalCluster or a scheduler address) as a futures executor."""
 
-    def __init__(self, address: str, workers: int) -> None:
+    def __init__(self, address: str, workers: int, worker_timeout: float = 60.0) -> None:
         from distributed import Client, LocalCluster
 
         self.cluster = None
@@ -152,8 +156,27 @@ class DaskExecutor:
             self.client = Client(self.cluster)
         else:
             self.client = Client(address, timeout="10s")
+            self._wait_for_a_worker(address, worker_timeout)
         self.executor = self.client.get_executor(pure=False)
         self.workers = len(self.client.scheduler_info().get("workers", {})) or workers
+
+    def _wait_for_a_worker(self, address: str, timeout: float) -> None:
+        """A scheduler with no worker would take the work and wait forever at 0%: say so,
+        wait up to ``timeout`` seconds for a worker, then give up clearly."""
+        import sys
+
+        if self.client.scheduler_info().get("workers"):
+            return
+        print(f"sovsim: no Dask worker has joined scheduler {address} yet; waiting up to "
+              f"{timeout:g} s (start one with: dask worker {address})", file=sys.stderr)
+        try:
+            self.client.wait_for_workers(1, timeout=timeout)
+        except TimeoutError:
+            self.client.close()
+            raise NoDaskWorker(f"no Dask worker joined scheduler {address} within "
+                               f"{timeout:g} s; start workers with `dask worker {address}` "
+                               "(with the same sovsim installed) and rerun, or use "
+                               "--dask local") from None
 
     def submit(self, fn, *args) -> Future:
         return self.executor.submit(fn, *args)
@@ -188,9 +211,10 @@ def default_workers() -> int:
     return os.cpu_count() or 1
 
 
-def make_executor(workers: int, dask: str | None) -> tuple[Any, int]:
+def make_executor(workers: int, dask: str | None,
+                  dask_timeout: float = 60.0) -> tuple[Any, int]:
     if dask:
-        ex = DaskExecutor(dask, workers)
+        ex = DaskExecutor(dask, workers, dask_timeout)
         return ex, ex.workers
     if workers <= 1:
         return SerialExecutor(), 1
@@ -203,25 +227,27 @@ def make_executor(workers: int, dask: str | None) -> tuple[Any, int]:
 def run_sweep(experiment: Experiment, db: str | None = None, *, workers: int | None = None,
               dask: str | None = None, progress: bool = True, chunk_size: int | None = None,
               batch_runs: int = 256, flush_seconds: float = 2.0,
-              retry_failed: bool = False) -> SweepSummary:
+              retry_failed: bool = False, dask_timeout: float = 60.0) -> SweepSummary:
     """Run every run of ``experiment`` not yet stored in ``db`` and store it.
 
     ``workers``: processes (default: the core count; 1 runs in this process). ``dask``:
     ``"local"`` for a LocalCluster of ``workers`` processes, or a scheduler address.
     Finished runs are written every ``batch_runs`` runs or ``flush_seconds`` seconds.
+    With a scheduler address, :class:`NoDaskWorker` if no worker joins within
+    ``dask_timeout`` seconds.
     """
     workers = workers or default_workers()
     storage = Storage(db)
     try:
         return _sweep(storage, experiment, workers, dask, progress, chunk_size, batch_runs,
-                      flush_seconds, retry_failed)
+                      flush_seconds, retry_failed, dask_timeout)
     finally:
         storage.close()
 
 
 def _sweep(storage: Storage, experiment: Experiment, workers: int, dask: str | None,
            progress: bool, chunk_size: int | None, batch_runs: int, flush_seconds: float,
-           retry_failed: bool) -> SweepSummary:
+           retry_failed: bool, dask_timeout: float) -> SweepSummary:
     exp_id = storage.retrying(lambda: storage.register(
         experiment.name, experiment.digest(), experiment.n_runs, experiment.keep,
         experiment.to_dict()), "registering the experiment")
@@ -233,7 +259,7 @@ def _sweep(storage: Storage, experiment: Experiment, workers: int, dask: str | N
     identity = storage.file_identity()
     try:
         _run_pending(storage, experiment, summary, finished, workers, dask, progress,
-                     chunk_size, batch_runs, flush_seconds)
+                     chunk_size, batch_runs, flush_seconds, dask_timeout)
     except StorageFault as exc:
         raise StorageFault(f"{exc}. {_safe(summary)}") from None
     except KeyboardInterrupt:
@@ -274,7 +300,8 @@ def _verify(storage: Storage, summary: SweepSummary, identity: tuple[int, int] |
 
 def _run_pending(storage: Storage, experiment: Experiment, summary: SweepSummary,
                  finished: set, workers: int, dask: str | None, progress: bool,
-                 chunk_size: int | None, batch_runs: int, flush_seconds: float) -> None:
+                 chunk_size: int | None, batch_runs: int, flush_seconds: float,
+                 dask_timeout: float) -> None:
     from tqdm import tqdm
 
     exp_id = summary.experiment_id
@@ -304,7 +331,7 @@ def _run_pending(storage: Storage, experiment: Experiment, summary: SweepSummary
     chunks = claimed_chunks()
     keep_cols = set(experiment.outcomes) or None
     t0 = time.perf_counter()
-    executor, n = make_executor(workers, dask)
+    executor, n = make_executor(workers, dask, dask_timeout)
     bar = tqdm(total=pending, unit="run", desc=experiment.name, disable=not progress,
                dynamic_ncols=True, smoothing=0.05, mininterval=0.5)
     buffer: list[RunRecord] = []

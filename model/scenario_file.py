@@ -851,6 +851,19 @@ def read_yaml(path: Path, file: str, *, what: str = "scenario",
                             _Literal(str(path)), "a readable .yaml file") from None
 
 
+def _exists(path: Path, file: str, field: str) -> bool:
+    """Whether ``path`` exists; a path the system cannot even look up (too long, a
+    component that is not a folder, no permission) is a one-line ScenarioError."""
+    try:
+        path.stat()
+        return True
+    except FileNotFoundError:
+        return False
+    except OSError as exc:
+        raise ScenarioError(file, field, f"cannot read scenario: {exc.strerror or exc}",
+                            _Literal(_bounded(str(path), 200)), "a readable .yaml file") from None
+
+
 def _looks_like_path(text: str) -> bool:
     return "/" in text or "\\" in text or text.endswith((".yaml", ".yml")) or text.startswith(".")
 
@@ -862,7 +875,7 @@ def _locate(source: str | Path, base: Path | None, file: str, field: str) -> tup
         path = Path(source)
         if base is not None and not path.is_absolute():
             path = base / path
-        if not path.exists():
+        if not _exists(path, file, field):
             hint = _did_you_mean(Path(source).stem, shipped)
             raise ScenarioError(file, field, f"scenario file not found{hint}",
                                 str(source), "a path to a .yaml file, or a shipped scenario: "
@@ -871,7 +884,7 @@ def _locate(source: str | Path, base: Path | None, file: str, field: str) -> tup
     name = str(source)
     if name in shipped:
         return shipped[name], name
-    if base is None and Path(name).is_file():
+    if base is None and _exists(Path(name), file, field) and Path(name).is_file():
         return Path(name), name
     raise ScenarioError(file, field, f"unknown scenario{_did_you_mean(name, shipped)}", name,
                         "a path to a .yaml file, or a shipped scenario: " + ", ".join(shipped))
