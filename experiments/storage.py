@@ -28,6 +28,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, TypeVar
 
 import numpy as np
@@ -244,6 +245,7 @@ class Storage:
         self.state_steps, self.region_steps = t["state_steps"], t["region_steps"]
         self.state_finals, self.region_finals = t["state_finals"], t["region_finals"]
         self.schema_info, self.claims = t["schema_info"], t["claims"]
+        self._create = create
         self.engine = self._connect()
         self._check_schema(create)
 
@@ -260,6 +262,7 @@ class Storage:
         except (sa_exc.ArgumentError, sa_exc.NoSuchModuleError, ImportError, ValueError) as exc:
             raise StorageError(f"bad database URL {shown!r}: {_one_line(exc)}") from None
         if engine.dialect.name == "sqlite":
+            self._check_sqlite_path(engine)
             event.listen(engine, "connect", _sqlite_pragmas)
         try:
             with engine.connect() as conn:
@@ -269,6 +272,27 @@ class Storage:
             engine.dispose()
             raise StorageError(f"cannot connect to database {shown}: {_one_line(exc)}") from None
         return engine
+
+    def _check_sqlite_path(self, engine: Engine) -> None:
+        """A SQLite file that is not there: reading commands say so (and never create an
+        empty file); a sweep whose folder is missing says which folder."""
+        path = engine.url.database
+        if not path or path == ":memory:" or path.startswith("file:"):
+            return
+        file = Path(path)
+        try:
+            exists = file.exists()
+            folder_ok = file.parent.is_dir()
+        except OSError as exc:
+            engine.dispose()
+            raise StorageError(f"cannot open database {path}: {exc.strerror or exc}") from None
+        if not exists and not self._create:
+            engine.dispose()
+            raise EmptyDatabase(f"no database file {path} (nothing has been stored there yet)")
+        if not exists and not folder_ok:
+            engine.dispose()
+            raise StorageError(f"cannot create database {path}: folder {file.parent} does not "
+                               "exist; create it or choose another --db")
 
     def _check_schema(self, create: bool) -> None:
         try:

@@ -162,3 +162,26 @@ def test_a_dask_scheduler_without_workers_warns_and_exits_clearly(tmp_path):
     assert f"no Dask worker joined scheduler tcp://127.0.0.1:{port} within 3 s" in proc.stderr
     assert "dask worker" in proc.stderr
     assert elapsed < 60
+
+
+# ---------------------------------------------------------------------------- item 11
+def test_reading_a_missing_database_says_so_and_creates_nothing(tmp_path, capsys):
+    exp = write(tmp_path / "m.yaml", {"name": "m", "scenarios": ["baseline"],
+                                      "replications": 2, "horizon": 4})
+    db = tmp_path / "never.sqlite"
+    assert main(["results", "m", "--db", str(db)]) == 2
+    assert "no database file" in capsys.readouterr().err
+    assert main(["results", str(exp), "--db", str(db)]) == 0
+    assert "not run yet" in capsys.readouterr().out
+    assert main(["export", "m", "--db", str(db)]) == 2
+    assert "no database file" in capsys.readouterr().err
+    assert not db.exists()
+
+
+def test_db_in_a_missing_folder_is_one_clear_line(tmp_path, capsys):
+    exp = write(tmp_path / "m.yaml", {"name": "m", "scenarios": ["baseline"],
+                                      "replications": 2, "horizon": 4})
+    db = tmp_path / "no" / "such" / "r.sqlite"
+    assert main(["sweep", str(exp), "--db", str(db), "--workers", "1", "--no-progress"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and f"folder {db.parent} does not exist" in err[0], err
