@@ -86,6 +86,8 @@ class StorageFault(StorageError):
 #: refused connection (a PostgreSQL restart, a network blip): about 8 s in all, then
 #: :class:`StorageFault`.
 RETRY_DELAYS: tuple[float, ...] = (0.2, 0.5, 1.0, 2.0, 4.0)
+#: How long a SQLite write waits for another connection's lock before failing.
+SQLITE_BUSY_SECONDS = 30
 _TRANSIENT = ("server closed the connection", "connection refused", "terminating connection",
               "could not connect", "connection to server", "the database system is",
               "connection timed out", "ssl connection has been closed", "connection reset",
@@ -522,8 +524,12 @@ class Storage:
                     continue
                 tried = len(self.retry_delays) - len(delays)
                 again = f" (after {tried} retries)" if tried else ""
+                reason = _one_line(exc)
+                if "database is locked" in reason:
+                    reason += (" (another program has held a write lock on it for "
+                               f"{SQLITE_BUSY_SECONDS} s; close it)")
                 raise StorageFault(f"database {redact(self.url)} failed while {what}"
-                                   f"{again}: {_one_line(exc)}") from None
+                                   f"{again}: {reason}") from None
 
     def stored_count(self, experiment_id: int) -> int:
         """Runs of an experiment in the database, read on a fresh connection."""
@@ -640,7 +646,7 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=30000")
+    cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_SECONDS * 1000}")
     cur.close()
 
 

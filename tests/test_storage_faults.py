@@ -148,6 +148,33 @@ def test_sweep_reports_the_runs_it_verified(tmp_path, capsys):
     assert "checked: 3 of 3 runs of faults are stored" in capsys.readouterr().out
 
 
+def test_a_lock_that_is_never_released_is_one_line_and_a_rerun_resumes(tmp_path):
+    import sqlite3
+
+    exp = experiment_file(tmp_path, replications=300)
+    path = tmp_path / "locked.sqlite"
+    db = f"sqlite:///{path}"
+    proc = subprocess.Popen(sweep_cmd(exp, db), stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    wait_for_runs(db, 20, proc)
+    holder = sqlite3.connect(path, timeout=60)  # another program's write, never committed
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        rc, out, err = finish(proc, timeout=180)
+    finally:
+        holder.rollback()
+        holder.close()
+    line = one_line_fault((rc, out, err), "locked.sqlite", "database is locked",
+                          "write lock", "safe", "rerun the same command")
+    assert rc == 1, line
+    before = stored(db)[0]
+    again = subprocess.run(sweep_cmd(exp, db), capture_output=True, text=True, cwd=ROOT,
+                           timeout=300)
+    assert again.returncode == 0, again.stderr
+    assert f"{before} already stored" in again.stdout
+    assert stored(db) == (300, 300)
+
+
 # ---------------------------------------------------------------------------- foreign DBs
 FOREIGN = "CREATE TABLE experiments (id INTEGER PRIMARY KEY, title TEXT, started DATE)"
 
