@@ -219,8 +219,24 @@ def make_executor(workers: int, dask: str | None,
     if workers <= 1:
         return SerialExecutor(), 1
     ctx = multiprocessing.get_context(START_METHOD)
-    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx,
-                               initializer=_exit_with_parent), workers
+    barrier = ctx.Barrier(workers)
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_start_worker,
+                               initargs=(barrier,))
+    # Start every worker before any work: the pool starts processes one per submitted task,
+    # and a worker that boots first would otherwise take every chunk of a small sweep.
+    for future in [pool.submit(os.getpid) for _ in range(workers)]:
+        future.result()
+    return pool, workers
+
+
+def _start_worker(barrier: Any) -> None:
+    """Pool worker initializer: exit with the parent, and wait (bounded) until all the
+    pool's workers have started."""
+    import threading
+
+    _exit_with_parent()
+    with contextlib.suppress(threading.BrokenBarrierError):
+        barrier.wait(timeout=120)
 
 
 # ---------------------------------------------------------------------------- the driver
