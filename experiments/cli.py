@@ -51,7 +51,19 @@ COMMAND_MODULES: list[str] = ["experiments.cli_scenarios", "experiments.cli_app"
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="sovsim", description="sovsim: regional AI interdependence, possession vs control.")
+        prog="sovsim", description="sovsim: regional AI interdependence, possession vs control.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="examples:\n"
+               "  sovsim list                                   the shipped scenarios\n"
+               "  sovsim run possession                         one run, a per-state summary\n"
+               "  sovsim compare baseline possession            paired comparison\n"
+               "  sovsim validate my_scenario.yaml exp.yaml     check files, one line per "
+               "problem\n"
+               "  sovsim sweep experiments/possession_vs_coordination.yaml\n"
+               "  sovsim analyze possession_vs_coordination     tables and charts\n"
+               "  sovsim app                                    the workshop UI\n"
+               "\n`sovsim COMMAND --help` shows a command's options and more examples.")
+    parser.add_argument("--version", action="version", version=f"sovsim {_version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for add in COMMANDS:
         add(sub)
@@ -60,8 +72,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("sovsim")
+    except PackageNotFoundError:  # a source checkout that was never installed
+        from model.results import MODEL_VERSION
+
+        return f"{MODEL_VERSION} (source checkout)"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if not argv:  # bare `sovsim`: the help, not a usage error
+        parser.print_help()
+        return 0
     args = parser.parse_args(argv)
     try:
         return args.func(args)

@@ -14,6 +14,10 @@ from typing import Any
 
 from .cli import UserError
 
+#: Designs larger than this need ``sovsim sweep --force`` (MAX_RUNS in experiments.design is
+#: the hard limit): a million runs is hours even on a cluster, so it should be deliberate.
+LARGE_RUNS = 1_000_000
+
 DB_HELP = ("results database: a SQLAlchemy URL (sqlite:///file.sqlite, "
            "postgresql+psycopg://user@host:port/db) or a SQLite file path "
            "(default: sovsim.sqlite in the working directory)")
@@ -44,6 +48,11 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
                    help="write finished runs to the database every N runs (default: 256) or "
                         "every 2 seconds, each batch in one transaction")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("--force", action="store_true",
+                   help=f"run a design of more than {LARGE_RUNS:,} runs (refused otherwise)")
+    p.add_argument("--dask-timeout", type=_positive, default=60, metavar="SECONDS",
+                   help="with --dask ADDRESS: give up if no worker has joined the scheduler "
+                        "after this many seconds (default: 60)")
     p.set_defaults(func=cmd_sweep)
 
     p = sub.add_parser("results", help="count done, failed and pending runs of an experiment",
@@ -71,7 +80,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("analyze", help="means, paired differences, sensitivity and charts",
-                       description="Per-scenario means with 95%% intervals, paired differences "
+                       description="Per-scenario means with 95% intervals, paired differences "
                                    "against the first scenario, Sobol or Morris indices (for "
                                    "those designs), CSV tables and PNG charts.",
                        formatter_class=fmt,
@@ -106,7 +115,10 @@ def _load(path: str):
 
 
 def _is_file_ref(ref: str) -> bool:
-    return ref.endswith((".yaml", ".yml")) or Path(ref).is_file()
+    try:
+        return ref.endswith((".yaml", ".yml")) or Path(ref).is_file()
+    except OSError:  # a name too long to be a file: a stored experiment name, then
+        return False
 
 
 def _name(ref: str) -> tuple[str, Any]:
@@ -127,22 +139,43 @@ def _storage(db: str | None, create: bool = False):
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
-    from .runner import default_workers, run_sweep
-    from .storage import StorageError
+    from .runner import NoDaskWorker, SweepInterrupted, default_workers, run_sweep
+    from .storage import StorageError, StorageFault, redact
 
     exp = _load(args.experiment)
     workers = args.workers or default_workers()
     where = f"Dask {args.dask}" if args.dask else f"{workers} process" + \
         ("es" if workers > 1 else " (in this process)")
     print(f"experiment {exp.name} (hash {exp.digest()}): {len(exp.scenarios)} scenarios x "
-          f"{exp.n_points} design points x {exp.replications} replications = {exp.n_runs} "
-          f"runs, {exp.horizon} quarters, keep {exp.keep}; on {where}")
+          f"{exp.n_points:,} design points x {exp.replications} replications = "
+          f"{exp.n_runs:,} runs, {exp.horizon} quarters, keep {exp.keep}; on {where}")
+    for label, file in exp.scenario_files:
+        print(f"  scenario {label}: {file}")
+    one = _time_one_run(exp)
+    print(f"estimated time: about {_duration(one * exp.n_runs / workers)} for all runs "
+          f"(one run takes {one * 1000:.0f} ms here; finished runs are skipped)")
+    if exp.n_runs > LARGE_RUNS and not args.force:
+        raise UserError(f"{args.experiment}: {exp.n_runs:,} runs is more than "
+                        f"{LARGE_RUNS:,}; check the design (samples, levels, replications) "
+                        "or add --force to run it anyway")
     try:
         summary = run_sweep(exp, args.db, workers=workers, dask=args.dask,
                             progress=not args.no_progress, retry_failed=args.retry_failed,
-                            batch_runs=args.batch)
+                            batch_runs=args.batch, dask_timeout=args.dask_timeout)
+    except NoDaskWorker as exc:
+        print(f"sovsim: error: {exc}", file=sys.stderr)
+        return 1
+    except StorageFault as exc:  # the database failed mid-sweep: stored runs are safe
+        print(f"sovsim: error: {exc}", file=sys.stderr)
+        return 1
     except StorageError as exc:
         raise UserError(str(exc)) from None
+    except SweepInterrupted as exc:
+        s = exc.summary
+        print(f"\nsovsim: interrupted: {s.skipped + s.stored} of {s.planned} runs are stored "
+              f"in {redact(s.db)} ({s.stored} from this sweep); rerun the same command to "
+              "resume", file=sys.stderr)
+        return 130
     except BrokenProcessPool as exc:
         print(f"sovsim: a worker process died ({exc}); finished runs are stored, rerun the "
               "same command to resume", file=sys.stderr)
@@ -156,16 +189,49 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         if args.dask:
             raise UserError(f"cannot reach Dask scheduler {args.dask}: {exc}") from None
         raise
-    from .storage import redact
-    if summary.done + summary.failed == 0:
+    if summary.done + summary.failed == 0 and not summary.elsewhere:
         print(f"nothing to do: all {summary.planned} runs already in {redact(summary.db)}")
     else:
         print(f"{summary.done} runs done, {summary.failed} failed, {summary.skipped} already "
               f"stored, in {summary.seconds:.1f} s ({summary.rate:.1f} runs/s) -> "
               f"{redact(summary.db)}")
+    if summary.elsewhere:
+        print(f"{summary.elsewhere} runs were taken by other sweep processes on this database")
+    print(f"checked: {summary.verified} of {summary.planned} runs of {summary.experiment} are "
+          "stored")
     for err in summary.errors:
         print(f"  failed {err}")
     return 1 if summary.failed else 0
+
+
+def _time_one_run(exp) -> float:
+    """Seconds one run of the experiment's first scenario takes in this process."""
+    import time
+
+    from model.model import SovereigntyModel
+
+    start = time.perf_counter()
+    SovereigntyModel(exp.scenarios[0][1], collect=False).run()
+    return time.perf_counter() - start
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 90 * 60:
+        return f"{seconds / 60:.0f} min"
+    if seconds < 48 * 3600:
+        return f"{seconds / 3600:.1f} h"
+    return f"{seconds / 86400:.1f} days"
+
+
+def safe_stem(name: str) -> str:
+    """An experiment name as one file or folder name: output paths built from it stay
+    under the chosen output folder (no separators, no leading dots)."""
+    import re
+
+    stem = re.sub(r"[^\w.-]+", "_", name).lstrip(".")
+    return stem[:120] or "experiment"
 
 
 def _not_run_yet(name: str, exp, where: str, exc: Exception) -> int:
@@ -220,7 +286,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     name, _ = _name(args.experiment)
     suffix = "" if args.level == "state" else "_region"
-    out = args.out or Path(f"{name}{suffix}.{args.format}")
+    out = args.out or Path(f"{safe_stem(name)}{suffix}.{args.format}")
     if out.suffix != f".{args.format}":
         raise UserError(f"--out {out}: expected a .{args.format} file for --format "
                         f"{args.format}")
@@ -262,7 +328,8 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         if args.outcomes else None
     _storage(args.db).close()
     try:
-        result = analyze(args.db, name, args.out, outcomes)
+        result = analyze(args.db, name, args.out or Path("analysis") / safe_stem(name),
+                         outcomes)
     except (StorageError, ValueError) as exc:
         raise UserError(str(exc)) from None
     import pandas as pd

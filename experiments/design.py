@@ -17,17 +17,27 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NoReturn
 
 import numpy as np
 
-from model.parameters import OUTCOMES, PARAMETERS, suggest
+from model.parameters import OUTCOMES, PARAMETERS, Parameter, suggest
 from model.results import MODEL_VERSION
-from model.spec import MAX_HORIZON, ScenarioSpec
+from model.scenario_file import MAX_PROBLEMS
+from model.spec import (
+    MAX_DESCRIPTION,
+    MAX_HORIZON,
+    MAX_LABEL,
+    RuleError,
+    ScenarioSpec,
+    check_name,
+    check_text,
+    check_whole,
+)
 
 Method = Literal["full_factorial", "latin_hypercube", "sobol", "morris"]
 METHODS: tuple[str, ...] = ("full_factorial", "latin_hypercube", "sobol", "morris")
@@ -41,14 +51,21 @@ TOP_KEYS = ("name", "description", "scenarios", "design", "replications", "seed"
 
 
 class ExperimentError(ValueError):
-    """An invalid experiment file: ``file: field.path: message``."""
+    """An invalid experiment file: ``file: field.path: message`` (one line, bounded).
+
+    ``problems`` lists every independent problem found in the file (this one first, at
+    most :data:`model.scenario_file.MAX_PROBLEMS`); ``str(e)`` is the first."""
 
     def __init__(self, source: str, path: str, message: str):
-        where = f"{source}: {path}" if path else source
-        super().__init__(f"{where}: {message}")
+        from model.scenario_file import _bounded, _printable
+
+        path = _bounded(_printable(path), 120)
+        where = f"{_printable(source)}: {path}" if path else _printable(source)
+        super().__init__(f"{where}: {_bounded(_printable(' '.join(message.split())), 1200)}")
         self.source = source
         self.path = path
         self.message = message
+        self.problems: list[ExperimentError] = [self]
 
 
 @dataclass(frozen=True)
@@ -189,6 +206,8 @@ class Experiment:
                                           "cumulative_cost", "largest_supplier_share")
     description: str = ""
     source: str = "<python>"
+    #: (label, file) of each scenario as the loader found it (a shipped name or a path)
+    scenario_files: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
         src = self.source
@@ -217,26 +236,32 @@ class Experiment:
     def n_runs(self) -> int:
         return len(self.scenarios) * self.n_points * self.replications
 
+    def seed_of(self, point: int, replication: int) -> int:
+        """The seed of run ``(point, replication)``: child ``replication`` of child ``point``
+        of the root :class:`numpy.random.SeedSequence` (what ``root.spawn`` would give),
+        computed on its own so a plan of millions of runs never builds them all first."""
+        grand = np.random.SeedSequence(self.seed, spawn_key=(point, replication))
+        return int(grand.generate_state(1, np.uint64)[0] >> np.uint64(1))
+
     def seeds(self) -> np.ndarray:
         """Seeds (points x replications) as int64, spawned from the root seed."""
-        root = np.random.SeedSequence(self.seed)
         out = np.empty((self.n_points, self.replications), dtype=np.int64)
-        for p, child in enumerate(root.spawn(self.n_points)):
-            for r, grand in enumerate(child.spawn(self.replications)):
-                out[p, r] = int(grand.generate_state(1, np.uint64)[0] >> np.uint64(1))
+        for p in range(self.n_points):
+            for r in range(self.replications):
+                out[p, r] = self.seed_of(p, r)
         return out
 
     def tasks(self) -> Iterator[RunTask]:
         """Every run, point-major then replication then scenario (so partial results of an
         interrupted sweep are still paired across scenarios)."""
         points = self.design.points()
-        seeds = self.seeds()
         names = [f.name for f in self.design.factors]
         for p in range(points.shape[0]):
             params = {n: _plain(v) for n, v in zip(names, points[p])}
             for r in range(self.replications):
+                seed = self.seed_of(p, r)  # streamed: the first runs start at once
                 for label, _ in self.scenarios:
-                    yield RunTask(label, p, r, int(seeds[p, r]), params)
+                    yield RunTask(label, p, r, seed, params)
 
     def spec(self, scenario: str) -> ScenarioSpec:
         return dict(self.scenarios)[scenario]
@@ -288,153 +313,275 @@ def _plain(v: Any) -> Any:
 
 
 # ---------------------------------------------------------------------------- file loading
+#: Experiment files are read through the scenario loader's bounded YAML path, with the same
+#: caps (file size, nesting, aliases, values) and duplicate keys refused.
+MAX_EXPERIMENT_BYTES = 256 * 1024
+
+
 def load_experiment(source: str | Path) -> Experiment:
-    """Read and validate an experiment file; raise :class:`ExperimentError` if it is bad."""
-    import yaml
+    """Read and validate an experiment file; raise :class:`ExperimentError` if it is bad.
+
+    Scenario files named in it are resolved relative to the experiment file's folder."""
+    from model.scenario_file import ScenarioError, parse_yaml, read_yaml
 
     path = Path(source)
     src = str(source)
-    if not path.is_file():
-        raise ExperimentError(src, "", "no such experiment file")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark else "file"
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ExperimentError(src, where, f"not valid YAML: {problem}") from None
-    except UnicodeDecodeError:
-        raise ExperimentError(src, "", "not a UTF-8 text file") from None
+        if not path.exists():
+            raise ExperimentError(src, "", "no such experiment file")
+        data = parse_yaml(read_yaml(path, src, what="experiment",
+                                    max_bytes=MAX_EXPERIMENT_BYTES),
+                          src, what="experiment", top_keys=TOP_KEYS,
+                          max_bytes=MAX_EXPERIMENT_BYTES)
+    except ScenarioError as exc:
+        raise ExperimentError(src, exc.field, exc.detail) from None
+    except OSError as exc:  # e.g. a path too long for the file system
+        raise ExperimentError(src, "", f"cannot read experiment file: "
+                              f"{exc.strerror or exc}") from None
     return experiment_from_dict(data, source=src, base_dir=path.parent)
 
 
 def experiment_from_dict(data: Any, *, source: str = "<dict>",
                          base_dir: Path | None = None) -> Experiment:
-    """Validate a parsed experiment mapping (see :func:`load_experiment`)."""
+    """Validate a parsed experiment mapping (see :func:`load_experiment`).
+
+    Independent fields are all checked: the :class:`ExperimentError` raised lists every
+    problem in ``.problems`` (bounded)."""
     src = source
     err = _Errors(src)
     if not isinstance(data, Mapping):
         raise ExperimentError(src, "", f"expected a mapping of experiment fields, got "
-                              f"{type(data).__name__}")
+                              f"{_short(data)}")
     for key in data:
-        if key not in TOP_KEYS:
-            err.fail(str(key), f"unknown field{suggest(str(key), TOP_KEYS)}; allowed: "
-                     f"{', '.join(TOP_KEYS)}")
-    name = data.get("name", Path(source).stem if source != "<dict>" else None)
-    if not isinstance(name, str) or not name.strip() or len(name) > 200:
-        err.fail("name", f"expected a non-empty name of at most 200 characters, got {name!r}")
-    description = data.get("description", "")
-    if not isinstance(description, str):
-        err.fail("description", f"expected text, got {description!r}")
-    horizon = _int(err, data, "horizon", 40, 1, MAX_HORIZON)
-    replications = _int(err, data, "replications", 10, 1, 100_000)
-    seed = _int(err, data, "seed", 0, 0, 2**63 - 1)
-    scenarios = _scenarios(err, data.get("scenarios"), base_dir)
-    design = _design(err, data.get("design", {}), seed)
-    keep, outcomes = _keep(err, data.get("keep", {}))
-    analysis = data.get("analysis", {})
-    if not isinstance(analysis, Mapping):
-        err.fail("analysis", f"expected a mapping with 'outcomes', got {analysis!r}")
-    for key in analysis:
-        if key != "outcomes":
-            err.fail(f"analysis.{key}", "unknown field; allowed: outcomes")
-    a_outcomes = _outcome_list(err, analysis.get("outcomes", list(Experiment.analysis_outcomes)),
-                               "analysis.outcomes")
-    kept = set(outcomes) if outcomes else set(OUTCOMES)
-    for i, o in enumerate(a_outcomes):
-        if o not in kept:
-            err.fail(f"analysis.outcomes[{i}]", f"{o!r} is not kept (keep.outcomes); kept: "
-                     f"{', '.join(sorted(kept))}")
+        with err.section():
+            if key not in TOP_KEYS:
+                err.fail(_key(key), f"unknown field{suggest(str(key), TOP_KEYS)}; "
+                         f"allowed: {', '.join(TOP_KEYS)}")
+    name: Any = Path(source).stem if source != "<dict>" else None
+    description: Any = ""
+    with err.section():
+        name = _label(err, data.get("name", name), "name", "an experiment name")
+    with err.section():
+        description = data.get("description", "")
+        try:
+            description = check_text(description, limit=MAX_DESCRIPTION,
+                                     what="plain-language text", multiline=True)
+        except RuleError as exc:
+            err.fail("description", f"{exc.problem}, got {_short(description)}; allowed: "
+                     f"{exc.allowed}")
+    horizon, replications, seed = 40, 10, 0
+    with err.section():
+        horizon = _int(err, data, "horizon", 40, 1, MAX_HORIZON)
+    with err.section():
+        replications = _int(err, data, "replications", 10, 1, 100_000)
+    with err.section() as seed_check:
+        seed = _int(err, data, "seed", 0, 0, 2**63 - 1)
+    scenarios: tuple[tuple[str, ScenarioSpec], ...] = ()
+    files: tuple[tuple[str, str], ...] = ()
+    with err.section():
+        scenarios, files = _scenarios(err, data.get("scenarios"), base_dir)
+    design = Design()
+    if not seed_check.failed:  # the design's sample seed derives from it
+        with err.section():
+            design = _design(err, data.get("design", {}), seed)
+    keep, outcomes = "final", []
+    with err.section() as keep_check:
+        keep, outcomes = _keep(err, data.get("keep", {}))
+    a_outcomes = list(Experiment.analysis_outcomes)
+    with err.section():
+        analysis = data.get("analysis", {})
+        if analysis is None:
+            analysis = {}
+        if not isinstance(analysis, Mapping):
+            err.fail("analysis", f"expected a mapping with 'outcomes', got "
+                     f"{_short(analysis)}")
+        for key in analysis:
+            if key != "outcomes":
+                err.fail(f"analysis.{_key(key)}", "unknown field; allowed: outcomes")
+        a_outcomes = _outcome_list(err, analysis.get("outcomes",
+                                                     list(Experiment.analysis_outcomes)),
+                                   "analysis.outcomes")
+        kept = set(outcomes) if outcomes else set(OUTCOMES)
+        for i, o in enumerate(a_outcomes):
+            if o not in kept and not keep_check.failed:
+                err.fail(f"analysis.outcomes[{i}]", f"{o!r} is not kept (keep.outcomes); "
+                         f"kept: {', '.join(sorted(kept))}")
+    err.raise_any()
     exp = Experiment(name=name, scenarios=scenarios, design=design, replications=replications,
                      seed=seed, horizon=horizon, keep=keep, outcomes=tuple(outcomes),
-                     analysis_outcomes=tuple(a_outcomes), description=description, source=src)
+                     analysis_outcomes=tuple(a_outcomes), description=description, source=src,
+                     scenario_files=files)
     if exp.n_runs > MAX_RUNS:
-        err.fail("design", f"{exp.n_runs} runs is more than the limit of {MAX_RUNS}")
+        err.fail("design", f"{exp.n_runs:,} runs is more than the limit of {MAX_RUNS:,}; "
+                 "use fewer design points, scenarios or replications")
     return exp
 
 
+def _short(value: object, limit: int = 60) -> str:
+    """A bounded rendering of a bad value for messages."""
+    if isinstance(value, Mapping):
+        return "a mapping" if value else "an empty mapping"
+    if isinstance(value, list):
+        return f"a list of {len(value)} items" if value else "an empty list"
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _key(key: object) -> str:
+    """A mapping key as a bounded piece of a field path."""
+    text = str(key)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _label(err: _Errors, value: Any, path: str, what: str) -> str:
+    """A name stored in the results database: one printable line of at most MAX_LABEL."""
+    try:
+        return check_name(value, limit=MAX_LABEL, what=what)
+    except RuleError as exc:
+        shown = f"{len(value)} characters" if isinstance(value, str) and \
+            len(value) > MAX_LABEL else _short(value)
+        err.fail(path, f"{exc.problem}, got {shown}; allowed: {exc.allowed}")
+
+
 class _Errors:
+    """Collects an experiment file's problems; ``section()`` blocks run on regardless."""
+
     def __init__(self, source: str):
         self.source = source
+        self.errors: list[ExperimentError] = []
 
-    def fail(self, path: str, message: str):
+    def fail(self, path: str, message: str) -> NoReturn:
         raise ExperimentError(self.source, path, message)
+
+    def section(self) -> _Section:
+        return _Section(self)
+
+    def raise_any(self) -> None:
+        if self.errors:
+            first = self.errors[0]
+            first.problems = self.errors[:MAX_PROBLEMS]
+            raise first
+
+
+class _Section:
+    def __init__(self, errors: _Errors) -> None:
+        self.errors = errors
+        self.failed = False
+
+    def __enter__(self) -> _Section:
+        return self
+
+    def __exit__(self, kind, exc, tb) -> bool:
+        if isinstance(exc, ExperimentError):
+            self.failed = True
+            self.errors.errors.extend(exc.problems)
+            if len(self.errors.errors) >= MAX_PROBLEMS:
+                self.errors.raise_any()
+            return True
+        return False
 
 
 def _int(err: _Errors, data: Mapping, key: str, default: int, low: int, high: int,
          path: str | None = None) -> int:
     value = data.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        err.fail(path or key, f"expected a whole number from {low} to {high}, got {value!r}")
-    return value
+    try:
+        return check_whole(value, low, high)
+    except RuleError as exc:
+        err.fail(path or key, f"{exc.problem}: expected a whole number from {low} to {high}, "
+                 f"got {_short(value)}")
 
 
 def _scenarios(err: _Errors, raw: Any, base_dir: Path | None
-               ) -> tuple[tuple[str, ScenarioSpec], ...]:
+               ) -> tuple[tuple[tuple[str, ScenarioSpec], ...], tuple[tuple[str, str], ...]]:
     if raw is None:
         err.fail("scenarios", "missing; expected a list of scenario names or files, e.g. "
                  "[possession, coordinated_resilience]")
     if isinstance(raw, str):
         raw = [raw]
-    if not isinstance(raw, Sequence) or isinstance(raw, str) or not raw:
+    if not isinstance(raw, list) or not raw:
         err.fail("scenarios", f"expected a non-empty list of scenario names or files, "
-                 f"got {raw!r}")
+                 f"got {_short(raw)}")
     out = []
+    files: list[tuple[str, str]] = []
+    inner = _Errors(err.source)
     for i, entry in enumerate(raw):
-        path = f"scenarios[{i}]"
-        label = None
-        if isinstance(entry, Mapping):
-            unknown = set(entry) - {"name", "file"}
-            if unknown:
-                err.fail(f"{path}.{sorted(unknown)[0]}", "unknown field; allowed: name, file")
-            label, entry = entry.get("name"), entry.get("file")
-            if label is not None and (not isinstance(label, str) or not label):
-                err.fail(f"{path}.name", f"expected a non-empty name, got {label!r}")
-        if not isinstance(entry, str) or not entry:
-            err.fail(path, f"expected a shipped scenario name or a YAML file, got {entry!r}")
-        spec = _load_scenario(err, entry, base_dir, path)
-        out.append((label or spec.name or Path(entry).stem, spec))
-    return tuple(out)
+        with inner.section():
+            path = f"scenarios[{i}]"
+            label = None
+            if isinstance(entry, Mapping):
+                unknown = [k for k in entry if k not in ("name", "file")]
+                if unknown:
+                    err.fail(f"{path}.{_key(unknown[0])}",
+                             "unknown field; allowed: name, file")
+                label, entry = entry.get("name"), entry.get("file")
+                if label is not None:
+                    label = _label(err, label, f"{path}.name", "a scenario label")
+            if not isinstance(entry, str) or not entry:
+                err.fail(path, f"expected a shipped scenario name or a YAML file, got "
+                         f"{_short(entry)}")
+            spec = _load_scenario(err, entry, base_dir, path)
+            if label is None:
+                label = _label(err, spec.name or Path(entry).stem, f"{path}", "a scenario label")
+            out.append((label, spec))
+            files.append((label, _shown_source(entry, base_dir)))
+    inner.raise_any()
+    return tuple(out), tuple(files)
+
+
+def scenario_path(ref: str, base_dir: Path | None) -> str | Path:
+    """Where an experiment's scenario reference points: a relative path is relative to the
+    experiment file's folder (never the working directory); a name is a shipped scenario."""
+    from model.scenario_file import _looks_like_path
+
+    if base_dir is not None and _looks_like_path(ref) and not Path(ref).is_absolute():
+        return base_dir / ref
+    return ref
+
+
+def _shown_source(ref: str, base_dir: Path | None) -> str:
+    from model.scenario_file import _shipped_paths
+
+    target = scenario_path(ref, base_dir)
+    if isinstance(target, Path):
+        return str(target)
+    shipped = _shipped_paths().get(ref)
+    return f"{ref} (shipped: {shipped})" if shipped else ref
 
 
 def _load_scenario(err: _Errors, ref: str, base_dir: Path | None, path: str) -> ScenarioSpec:
-    try:
-        from model.scenario_file import ScenarioError, load_scenario
-    except ImportError:
-        err.fail(path, "this sovsim has no scenario loader (model.scenario_file)")
-    target: str | Path = ref
-    if base_dir is not None and ref.endswith((".yaml", ".yml")):
-        candidate = base_dir / ref
-        if not Path(ref).is_file() and candidate.is_file():
-            target = candidate
+    from model.scenario_file import ScenarioError, load_scenario
+
+    target = scenario_path(ref, base_dir)
     try:
         return load_scenario(target)
     except ScenarioError as exc:
-        err.fail(path, f"scenario {ref!r}: {exc}")
+        err.fail(path, f"scenario {_short(ref)}: {exc}")
     except (ValueError, OSError) as exc:
-        err.fail(path, f"scenario {ref!r}: {exc}")
-    raise AssertionError("unreachable")
+        err.fail(path, f"scenario {_short(ref)}: {exc}")
 
 
 DESIGN_KEYS = ("method", "factors", "samples", "levels", "second_order")
 
 
 def _design(err: _Errors, raw: Any, seed: int) -> Design:
+    if raw is None:
+        raw = {}
     if not isinstance(raw, Mapping):
-        err.fail("design", f"expected a mapping with method and factors, got {raw!r}")
+        err.fail("design", f"expected a mapping with method and factors, got {_short(raw)}")
     for key in raw:
         if key not in DESIGN_KEYS:
-            err.fail(f"design.{key}", f"unknown field{suggest(str(key), DESIGN_KEYS)}; "
-                     f"allowed: {', '.join(DESIGN_KEYS)}")
+            err.fail(f"design.{_key(key)}", f"unknown field"
+                     f"{suggest(str(key), DESIGN_KEYS)}; allowed: {', '.join(DESIGN_KEYS)}")
     method = raw.get("method", "full_factorial")
-    if method not in METHODS:
-        err.fail("design.method", f"unknown method {method!r}{suggest(str(method), METHODS)}; "
+    if not isinstance(method, str) or method not in METHODS:
+        hint = suggest(method, METHODS) if isinstance(method, str) else ""
+        err.fail("design.method", f"unknown method {_short(method)}{hint}; "
                  f"allowed: {', '.join(METHODS)}")
     samples = _int(err, raw, "samples", 16, 1, 1_000_000, "design.samples")
     levels = _int(err, raw, "levels", 4 if method == "morris" else 3, 2, 1000, "design.levels")
-    second = raw.get("second_order", False)
+    second = Parameter.plain(raw.get("second_order", False))
     if not isinstance(second, bool):
-        err.fail("design.second_order", f"expected true or false, got {second!r}")
+        err.fail("design.second_order", f"expected true or false, got {_short(second)}")
     if method == "sobol" and samples & (samples - 1):
         err.fail("design.samples", f"Sobol designs need a power of 2, got {samples}")
     factors_raw = raw.get("factors", {})
@@ -445,9 +592,17 @@ def _design(err: _Errors, raw: Any, seed: int) -> Design:
             if all(isinstance(n, str) for n in factors_raw) else factors_raw
     if not isinstance(factors_raw, Mapping):
         err.fail("design.factors", f"expected a mapping of parameter names to ranges, got "
-                 f"{factors_raw!r}")
-    factors = tuple(_factor(err, str(name), spec, method)
-                    for name, spec in factors_raw.items())
+                 f"{_short(factors_raw)}")
+    inner = _Errors(err.source)
+    factors_list = []
+    for name, spec in factors_raw.items():
+        with inner.section():
+            if not isinstance(name, str):
+                err.fail(f"design.factors.{_key(name)}", "expected a lever or "
+                         "uncertainty name")
+            factors_list.append(_factor(err, name, spec, method))
+    inner.raise_any()
+    factors = tuple(factors_list)
     if method in ("sobol", "morris") and len(factors) < 2:
         err.fail("design.factors", f"{method} needs at least 2 factors, got {len(factors)}")
     return Design(method=method, factors=factors, samples=samples, levels=levels,
@@ -455,7 +610,7 @@ def _design(err: _Errors, raw: Any, seed: int) -> Design:
 
 
 def _factor(err: _Errors, name: str, raw: Any, method: str) -> Factor:
-    path = f"design.factors.{name}"
+    path = f"design.factors.{_key(name)}"
     if name not in PARAMETERS:
         err.fail(path, f"unknown lever or uncertainty{suggest(name, PARAMETERS)}; allowed: "
                  f"{', '.join(sorted(PARAMETERS))}")
@@ -464,17 +619,17 @@ def _factor(err: _Errors, name: str, raw: Any, method: str) -> Factor:
         raw = {}
     if not isinstance(raw, Mapping):
         err.fail(path, f"expected a mapping with low/high or values (or {{}} for the declared "
-                 f"range), got {raw!r}")
+                 f"range), got {_short(raw)}")
     for key in raw:
         if key not in ("low", "high", "values"):
-            err.fail(f"{path}.{key}", "unknown field; allowed: low, high, values")
+            err.fail(f"{path}.{_key(key)}", "unknown field; allowed: low, high, values")
     if "values" in raw:
         if method != "full_factorial":
             err.fail(f"{path}.values", f"explicit values need method full_factorial; "
                      f"{method} samples between low and high")
         values = raw["values"]
         if not isinstance(values, list) or not values:
-            err.fail(f"{path}.values", f"expected a non-empty list, got {values!r}")
+            err.fail(f"{path}.values", f"expected a non-empty list, got {_short(values)}")
         checked = []
         for k, v in enumerate(values):
             try:
@@ -498,16 +653,19 @@ def _factor(err: _Errors, name: str, raw: Any, method: str) -> Factor:
 
 
 def _keep(err: _Errors, raw: Any) -> tuple[str, list[str]]:
+    if raw is None:
+        raw = {}
     if isinstance(raw, str):
         raw = {"level": raw}
     if not isinstance(raw, Mapping):
-        err.fail("keep", f"expected a mapping with level and outcomes, got {raw!r}")
+        err.fail("keep", f"expected a mapping with level and outcomes, got {_short(raw)}")
     for key in raw:
         if key not in ("level", "outcomes"):
-            err.fail(f"keep.{key}", "unknown field; allowed: level, outcomes")
+            err.fail(f"keep.{_key(key)}", "unknown field; allowed: level, outcomes")
     level = raw.get("level", "final")
-    if level not in KEEP_LEVELS:
-        err.fail("keep.level", f"unknown level {level!r}{suggest(str(level), KEEP_LEVELS)}; "
+    if not isinstance(level, str) or level not in KEEP_LEVELS:
+        hint = suggest(level, KEEP_LEVELS) if isinstance(level, str) else ""
+        err.fail("keep.level", f"unknown level {_short(level)}{hint}; "
                  f"allowed: {', '.join(KEEP_LEVELS)}")
     outcomes = _outcome_list(err, raw.get("outcomes", []), "keep.outcomes")
     return level, outcomes
@@ -517,9 +675,12 @@ def _outcome_list(err: _Errors, raw: Any, path: str) -> list[str]:
     if isinstance(raw, str):
         raw = [raw]
     if not isinstance(raw, list):
-        err.fail(path, f"expected a list of outcome names, got {raw!r}")
+        err.fail(path, f"expected a list of outcome names, got {_short(raw)}")
     for i, o in enumerate(raw):
+        if not isinstance(o, str):
+            err.fail(f"{path}[{i}]", f"expected an outcome name, got {_short(o)}; allowed: "
+                     f"{', '.join(OUTCOMES)}")
         if o not in OUTCOMES:
-            err.fail(f"{path}[{i}]", f"unknown outcome {o!r}{suggest(str(o), OUTCOMES)}; "
+            err.fail(f"{path}[{i}]", f"unknown outcome {_short(o)}{suggest(o, OUTCOMES)}; "
                      f"allowed: {', '.join(OUTCOMES)}")
     return list(dict.fromkeys(raw))

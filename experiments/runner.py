@@ -27,11 +27,25 @@ from model.parameters import SUMMED_OUTCOMES
 from model.spec import ScenarioSpec
 
 from .design import Experiment, RunTask, model_version
-from .storage import STATE_COLUMNS, RunRecord, Storage, StorageError, chunked
+from .storage import (
+    STATE_COLUMNS,
+    RunRecord,
+    Storage,
+    StorageError,
+    StorageFault,
+    chunked,
+    redact,
+)
 
 #: The start method of sovsim's own pool: "spawn" works everywhere (and with threads in the
 #: parent); it is passed to the pool, never set globally.
 START_METHOD = "spawn"
+#: Seconds a claim on a run lasts without renewal (renewed at every write, at least every
+#: few seconds): a sweep process killed on another host gives its runs back after this.
+LEASE_SECONDS = 120.0
+#: Chunks claimed per claim transaction (fewer database round trips; small enough that
+#: several sweep processes still share the work evenly).
+CLAIM_CHUNKS = 8
 _AGGREGATED = [(k, n in SUMMED_OUTCOMES) for k, n in enumerate(STATE_COLUMNS)
                if n not in ("trust", "member")]
 
@@ -57,6 +71,9 @@ class SweepSummary:
     seconds: float = 0.0
     startup_seconds: float = 0.0  # from the start until the first results arrived
     errors: list[str] = field(default_factory=list)
+    stored: int = 0  # runs this sweep wrote to the database
+    elsewhere: int = 0  # pending runs left to other sweep processes (claimed or stored by them)
+    verified: int = 0  # runs of the experiment found in the database at the end
 
     @property
     def rate(self) -> float:
@@ -122,10 +139,14 @@ class SerialExecutor(Executor):
         return future
 
 
+class NoDaskWorker(RuntimeError):
+    """A Dask scheduler with no worker after the wait (``sovsim sweep --dask-timeout``)."""
+
+
 class DaskExecutor:
     """A Dask ``Client`` (LocalCluster or a scheduler address) as a futures executor."""
 
-    def __init__(self, address: str, workers: int) -> None:
+    def __init__(self, address: str, workers: int, worker_timeout: float = 60.0) -> None:
         from distributed import Client, LocalCluster
 
         self.cluster = None
@@ -135,8 +156,27 @@ class DaskExecutor:
             self.client = Client(self.cluster)
         else:
             self.client = Client(address, timeout="10s")
+            self._wait_for_a_worker(address, worker_timeout)
         self.executor = self.client.get_executor(pure=False)
         self.workers = len(self.client.scheduler_info().get("workers", {})) or workers
+
+    def _wait_for_a_worker(self, address: str, timeout: float) -> None:
+        """A scheduler with no worker would take the work and wait forever at 0%: say so,
+        wait up to ``timeout`` seconds for a worker, then give up clearly."""
+        import sys
+
+        if self.client.scheduler_info().get("workers"):
+            return
+        print(f"sovsim: no Dask worker has joined scheduler {address} yet; waiting up to "
+              f"{timeout:g} s (start one with: dask worker {address})", file=sys.stderr)
+        try:
+            self.client.wait_for_workers(1, timeout=timeout)
+        except TimeoutError:
+            self.client.close()
+            raise NoDaskWorker(f"no Dask worker joined scheduler {address} within "
+                               f"{timeout:g} s; start workers with `dask worker {address}` "
+                               "(with the same sovsim installed) and rerun, or use "
+                               "--dask local") from None
 
     def submit(self, fn, *args) -> Future:
         return self.executor.submit(fn, *args)
@@ -171,109 +211,203 @@ def default_workers() -> int:
     return os.cpu_count() or 1
 
 
-def make_executor(workers: int, dask: str | None) -> tuple[Any, int]:
+def make_executor(workers: int, dask: str | None,
+                  dask_timeout: float = 60.0) -> tuple[Any, int]:
     if dask:
-        ex = DaskExecutor(dask, workers)
+        ex = DaskExecutor(dask, workers, dask_timeout)
         return ex, ex.workers
     if workers <= 1:
         return SerialExecutor(), 1
     ctx = multiprocessing.get_context(START_METHOD)
-    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx,
-                               initializer=_exit_with_parent), workers
+    barrier = ctx.Barrier(workers)
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_start_worker,
+                               initargs=(barrier,))
+    # Start every worker before any work: the pool starts processes one per submitted task,
+    # and a worker that boots first would otherwise take every chunk of a small sweep.
+    for future in [pool.submit(os.getpid) for _ in range(workers)]:
+        future.result()
+    return pool, workers
+
+
+def _start_worker(barrier: Any) -> None:
+    """Pool worker initializer: exit with the parent, and wait (bounded) until all the
+    pool's workers have started."""
+    import threading
+
+    _exit_with_parent()
+    with contextlib.suppress(threading.BrokenBarrierError):
+        barrier.wait(timeout=120)
 
 
 # ---------------------------------------------------------------------------- the driver
 def run_sweep(experiment: Experiment, db: str | None = None, *, workers: int | None = None,
               dask: str | None = None, progress: bool = True, chunk_size: int | None = None,
               batch_runs: int = 256, flush_seconds: float = 2.0,
-              retry_failed: bool = False) -> SweepSummary:
+              retry_failed: bool = False, dask_timeout: float = 60.0) -> SweepSummary:
     """Run every run of ``experiment`` not yet stored in ``db`` and store it.
 
     ``workers``: processes (default: the core count; 1 runs in this process). ``dask``:
     ``"local"`` for a LocalCluster of ``workers`` processes, or a scheduler address.
     Finished runs are written every ``batch_runs`` runs or ``flush_seconds`` seconds.
+    With a scheduler address, :class:`NoDaskWorker` if no worker joins within
+    ``dask_timeout`` seconds.
     """
-    from tqdm import tqdm
-
     workers = workers or default_workers()
     storage = Storage(db)
     try:
-        exp_id = storage.register(experiment.name, experiment.digest(), experiment.n_runs,
-                                  experiment.keep, experiment.to_dict())
-        if retry_failed:
-            storage.delete_failed(exp_id)
-        finished = storage.finished_keys(exp_id)
-        summary = SweepSummary(experiment.name, exp_id, storage.url, experiment.n_runs,
-                               skipped=len(finished))
-        pending = experiment.n_runs - len(finished)
-        if pending <= 0:
-            return summary
-        tasks: Iterator[RunTask] = (t for t in experiment.tasks() if t.key not in finished)
-        size = chunk_size or max(1, min(16, pending // (workers * 8) or 1))
-        specs = dict(experiment.scenarios)
-        chunks = (Chunk({s: specs[s] for s in {t.scenario for t in c}}, tuple(c),
-                        experiment.keep) for c in chunked(tasks, size))
-        keep_cols = set(experiment.outcomes) or None
-        t0 = time.perf_counter()
-        executor, n = make_executor(workers, dask)
-        bar = tqdm(total=pending, unit="run", desc=experiment.name, disable=not progress,
-                   dynamic_ncols=True, smoothing=0.05, mininterval=0.5)
-        buffer: list[RunRecord] = []
-        last_flush = time.monotonic()
-
-        def flush() -> None:
-            nonlocal buffer, last_flush
-            storage.write(exp_id, buffer, keep_columns=keep_cols)
-            buffer = []
-            last_flush = time.monotonic()
-
-        in_flight: set[Future] = set()
-        window = max(2, 3 * n)
-        try:
-            exhausted = False
-            while True:
-                while not exhausted and len(in_flight) < window:
-                    chunk = next(chunks, None)
-                    if chunk is None:
-                        exhausted = True
-                    else:
-                        in_flight.add(executor.submit(execute_chunk, chunk))
-                if not in_flight:
-                    break
-                finished_now, in_flight = wait(in_flight, return_when=FIRST_COMPLETED)
-                if not summary.startup_seconds:
-                    summary.startup_seconds = time.perf_counter() - t0
-                for fut in finished_now:
-                    records = fut.result()
-                    for rec in records:
-                        buffer.append(rec)
-                        if rec.status == "done":
-                            summary.done += 1
-                        else:
-                            summary.failed += 1
-                            if len(summary.errors) < 5:
-                                summary.errors.append(f"{rec.key}: {rec.error}")
-                    bar.update(len(records))
-                if summary.failed:
-                    bar.set_postfix(failed=summary.failed, refresh=False)
-                if len(buffer) >= batch_runs or time.monotonic() - last_flush >= flush_seconds:
-                    flush()
-            flush()
-        except BaseException as exc:
-            for fut in in_flight:
-                fut.cancel()
-            if buffer and not isinstance(exc, (SQLAlchemyError, StorageError)):
-                with contextlib.suppress(Exception):  # the original error matters more
-                    flush()  # keep the runs that finished before an interrupt
-            bar.close()
-            executor.shutdown(wait=False, cancel_futures=True)
-            raise
-        bar.close()
-        executor.shutdown(wait=True)
-        summary.seconds = time.perf_counter() - t0
-        return summary
+        return _sweep(storage, experiment, workers, dask, progress, chunk_size, batch_runs,
+                      flush_seconds, retry_failed, dask_timeout)
     finally:
         storage.close()
+
+
+def _sweep(storage: Storage, experiment: Experiment, workers: int, dask: str | None,
+           progress: bool, chunk_size: int | None, batch_runs: int, flush_seconds: float,
+           retry_failed: bool, dask_timeout: float) -> SweepSummary:
+    exp_id = storage.retrying(lambda: storage.register(
+        experiment.name, experiment.digest(), experiment.n_runs, experiment.keep,
+        experiment.to_dict()), "registering the experiment")
+    if retry_failed:
+        storage.retrying(lambda: storage.delete_failed(exp_id), "deleting failed runs")
+    finished = storage.retrying(lambda: storage.finished_keys(exp_id), "reading stored runs")
+    summary = SweepSummary(experiment.name, exp_id, storage.url, experiment.n_runs,
+                           skipped=len(finished))
+    identity = storage.file_identity()
+    try:
+        _run_pending(storage, experiment, summary, finished, workers, dask, progress,
+                     chunk_size, batch_runs, flush_seconds, dask_timeout)
+    except StorageFault as exc:
+        raise StorageFault(f"{exc}. {_safe(summary)}") from None
+    except KeyboardInterrupt:
+        raise SweepInterrupted(summary) from None
+    _verify(storage, summary, identity)
+    return summary
+
+
+class SweepInterrupted(KeyboardInterrupt):
+    """Ctrl-C during a sweep, after the finished runs were stored; ``summary`` says how
+    many."""
+
+    def __init__(self, summary: SweepSummary) -> None:
+        super().__init__("interrupted")
+        self.summary = summary
+
+
+def _safe(summary: SweepSummary) -> str:
+    return (f"The {summary.stored + summary.skipped} runs stored before the fault are safe "
+            f"({summary.stored} from this sweep); fix the database and rerun the same "
+            "command to resume")
+
+
+def _verify(storage: Storage, summary: SweepSummary, identity: tuple[int, int] | None) -> None:
+    """Check at the end that this sweep's runs are in the database (a SQLite file deleted or
+    replaced mid-sweep takes every write with it, silently)."""
+    expected = summary.skipped + summary.stored
+    if identity is not None and storage.file_identity() != identity:
+        raise StorageFault(f"database {redact(storage.url)} was deleted or replaced during "
+                           f"the sweep: the {summary.stored} runs this sweep wrote went "
+                           "with it; rerun the same command to run them again")
+    summary.verified = storage.stored_count(summary.experiment_id)
+    if summary.verified < expected:
+        raise StorageFault(f"database {redact(storage.url)} holds {summary.verified} runs of "
+                           f"experiment {summary.experiment}, but {expected} were stored; "
+                           "rerun the same command to run the missing ones")
+
+
+def _run_pending(storage: Storage, experiment: Experiment, summary: SweepSummary,
+                 finished: set, workers: int, dask: str | None, progress: bool,
+                 chunk_size: int | None, batch_runs: int, flush_seconds: float,
+                 dask_timeout: float) -> None:
+    from tqdm import tqdm
+
+    exp_id = summary.experiment_id
+    pending = experiment.n_runs - len(finished)
+    if pending <= 0:
+        return
+    tasks: Iterator[RunTask] = (t for t in experiment.tasks() if t.key not in finished)
+    size = chunk_size or max(1, min(16, pending // (workers * 8) or 1))
+    specs = dict(experiment.scenarios)
+    owner = f"{socket.gethostname()}:{os.getpid()}"
+
+    def claimed_chunks() -> Iterator[Chunk]:
+        """Chunks of runs this process claimed: other sweep processes on the same database
+        take the rest (each run is claimed by one process at a time)."""
+        for block in chunked(tasks, size * CLAIM_CHUNKS):  # one claim per few chunks
+            keys = storage.retrying(lambda block=block: storage.claim(
+                exp_id, [t.key for t in block], owner, LEASE_SECONDS), "claiming runs")
+            mine = set(keys)
+            ours = [t for t in block if t.key in mine]
+            if len(ours) < len(block):
+                summary.elsewhere += len(block) - len(ours)
+                bar.total -= len(block) - len(ours)
+            for group in chunked(ours, size):
+                yield Chunk({s: specs[s] for s in {t.scenario for t in group}}, tuple(group),
+                            experiment.keep)
+
+    chunks = claimed_chunks()
+    keep_cols = set(experiment.outcomes) or None
+    t0 = time.perf_counter()
+    executor, n = make_executor(workers, dask, dask_timeout)
+    bar = tqdm(total=pending, unit="run", desc=experiment.name, disable=not progress,
+               dynamic_ncols=True, smoothing=0.05, mininterval=0.5)
+    buffer: list[RunRecord] = []
+    last_flush = time.monotonic()
+
+    def flush() -> None:
+        nonlocal buffer, last_flush
+        summary.stored += storage.write(exp_id, buffer, keep_columns=keep_cols)
+        buffer = []
+        last_flush = time.monotonic()
+        storage.retrying(lambda: storage.renew(exp_id, owner, LEASE_SECONDS),
+                         "renewing claims")
+
+    in_flight: set[Future] = set()
+    window = max(2, 3 * n)
+    try:
+        exhausted = False
+        while True:
+            while not exhausted and len(in_flight) < window:
+                chunk = next(chunks, None)
+                if chunk is None:
+                    exhausted = True
+                else:
+                    in_flight.add(executor.submit(execute_chunk, chunk))
+            if not in_flight:
+                break
+            finished_now, in_flight = wait(in_flight, return_when=FIRST_COMPLETED)
+            if not summary.startup_seconds:
+                summary.startup_seconds = time.perf_counter() - t0
+            for fut in finished_now:
+                records = fut.result()
+                for rec in records:
+                    buffer.append(rec)
+                    if rec.status == "done":
+                        summary.done += 1
+                    else:
+                        summary.failed += 1
+                        if len(summary.errors) < 5:
+                            summary.errors.append(f"{rec.key}: {rec.error}")
+                bar.update(len(records))
+            if summary.failed:
+                bar.set_postfix(failed=summary.failed, refresh=False)
+            if len(buffer) >= batch_runs or time.monotonic() - last_flush >= flush_seconds:
+                flush()
+        flush()
+    except BaseException as exc:
+        for fut in in_flight:
+            fut.cancel()
+        if buffer and not isinstance(exc, (SQLAlchemyError, StorageError)):
+            with contextlib.suppress(Exception):  # the original error matters more
+                flush()  # keep the runs that finished before an interrupt
+        bar.close()
+        executor.shutdown(wait=False, cancel_futures=True)
+        with contextlib.suppress(Exception):  # unfinished runs go back to the pool now
+            storage.release(exp_id, owner)
+        raise
+    bar.close()
+    executor.shutdown(wait=True)
+    storage.retrying(lambda: storage.release(exp_id, owner), "releasing claims")
+    summary.seconds = time.perf_counter() - t0
 
 
 def plan_keys(experiment: Experiment) -> Sequence[tuple[str, int, int]]:

@@ -22,10 +22,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+import os
+import socket
+import time
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from pathlib import Path
+from typing import Any, TypeVar
 
 import numpy as np
 from sqlalchemy import (
@@ -54,6 +58,7 @@ from sqlalchemy.engine import make_url
 
 from model.parameters import REGION_OUTCOMES, STATE_OUTCOMES
 
+T = TypeVar("T")
 SCHEMA_VERSION = 1
 DEFAULT_DB = "sqlite:///sovsim.sqlite"
 
@@ -69,6 +74,35 @@ class StorageError(Exception):
 
 class EmptyDatabase(StorageError):
     """The database is reachable but holds no sovsim schema yet."""
+
+
+class StorageFault(StorageError):
+    """The database failed during a sweep (disk full, server stopped, file deleted or made
+    read-only, a lock never released). Runs stored before the fault are safe; rerunning the
+    same command resumes. The CLI prints the message as one line and exits with code 1."""
+
+
+#: Waits (seconds) between retries of a database operation that failed on a lost or
+#: refused connection (a PostgreSQL restart, a network blip): about 8 s in all, then
+#: :class:`StorageFault`.
+RETRY_DELAYS: tuple[float, ...] = (0.2, 0.5, 1.0, 2.0, 4.0)
+#: How long a SQLite write waits for another connection's lock before failing.
+SQLITE_BUSY_SECONDS = 30
+_TRANSIENT = ("server closed the connection", "connection refused", "terminating connection",
+              "could not connect", "connection to server", "the database system is",
+              "connection timed out", "ssl connection has been closed", "connection reset",
+              "no connection to the server", "consuming input failed")
+
+
+def is_transient(exc: BaseException) -> bool:
+    """A lost or refused database connection, worth retrying (not a full disk, a read-only
+    database or a constraint)."""
+    if getattr(exc, "connection_invalidated", False):
+        return True
+    if not isinstance(exc, (sa_exc.OperationalError, sa_exc.InterfaceError)):
+        return False
+    text = str(getattr(exc, "orig", None) or exc).lower()
+    return any(words in text for words in _TRANSIENT)
 
 
 def _columns_digest() -> str:
@@ -111,6 +145,18 @@ def build_metadata() -> MetaData:
           Column("error", Text),
           UniqueConstraint("experiment_id", "scenario", "point", "replication",
                            name="uq_run_key"))
+
+    # Runs a sweep process is working on right now: several processes (on one machine or on
+    # several hosts sharing a database) split an experiment's runs by claiming them here,
+    # each claim a lease that expires, so a killed claimer's runs return to the pool.
+    Table("claims", md,
+          Column("experiment_id", Integer, ForeignKey("experiments.id", ondelete="CASCADE"),
+                 primary_key=True),
+          Column("scenario", String(200), primary_key=True),
+          Column("point", Integer, primary_key=True),
+          Column("replication", Integer, primary_key=True),
+          Column("owner", String(200), nullable=False),
+          Column("expires_at", DateTime(timezone=True), nullable=False))
 
     def run_id() -> Column:
         return Column("run_id", BigInteger().with_variant(Integer, "sqlite"),
@@ -191,14 +237,17 @@ def _one_line(exc: BaseException) -> str:
 class Storage:
     """A connection to a results database; creates the schema on first use."""
 
-    def __init__(self, url: str | None = None, *, create: bool = True) -> None:
+    def __init__(self, url: str | None = None, *, create: bool = True,
+                 retry_delays: Sequence[float] = RETRY_DELAYS) -> None:
         self.url = normalise_url(url)
+        self.retry_delays = tuple(retry_delays)
         self.metadata = build_metadata()
         t = self.metadata.tables
         self.experiments, self.runs = t["experiments"], t["runs"]
         self.state_steps, self.region_steps = t["state_steps"], t["region_steps"]
         self.state_finals, self.region_finals = t["state_finals"], t["region_finals"]
-        self.schema_info = t["schema_info"]
+        self.schema_info, self.claims = t["schema_info"], t["claims"]
+        self._create = create
         self.engine = self._connect()
         self._check_schema(create)
 
@@ -210,10 +259,12 @@ class Storage:
             kwargs: dict[str, Any] = {}
             if url.get_backend_name() == "postgresql":
                 kwargs["connect_args"] = {"connect_timeout": 5}
+                kwargs["pool_pre_ping"] = True  # a restarted server: reconnect, not fail
             engine = create_engine(url, **kwargs)
         except (sa_exc.ArgumentError, sa_exc.NoSuchModuleError, ImportError, ValueError) as exc:
             raise StorageError(f"bad database URL {shown!r}: {_one_line(exc)}") from None
         if engine.dialect.name == "sqlite":
+            self._check_sqlite_path(engine)
             event.listen(engine, "connect", _sqlite_pragmas)
         try:
             with engine.connect() as conn:
@@ -224,11 +275,40 @@ class Storage:
             raise StorageError(f"cannot connect to database {shown}: {_one_line(exc)}") from None
         return engine
 
+    def _check_sqlite_path(self, engine: Engine) -> None:
+        """A SQLite file that is not there: reading commands say so (and never create an
+        empty file); a sweep whose folder is missing says which folder."""
+        path = engine.url.database
+        if not path or path == ":memory:" or path.startswith("file:"):
+            return
+        file = Path(path)
+        try:
+            exists = file.exists()
+            folder_ok = file.parent.is_dir()
+        except OSError as exc:
+            engine.dispose()
+            raise StorageError(f"cannot open database {path}: {exc.strerror or exc}") from None
+        if not exists and not self._create:
+            engine.dispose()
+            raise EmptyDatabase(f"no database file {path} (nothing has been stored there yet)")
+        if not exists and not folder_ok:
+            engine.dispose()
+            raise StorageError(f"cannot create database {path}: folder {file.parent} does not "
+                               "exist; create it or choose another --db")
+
     def _check_schema(self, create: bool) -> None:
         try:
             with self.engine.begin() as conn:
                 has = self.engine.dialect.has_table(conn, "schema_info")
                 if not has:
+                    foreign = [name for name in self.metadata.tables
+                               if self.engine.dialect.has_table(conn, name)]
+                    if foreign:
+                        raise StorageError(
+                            f"database {redact(self.url)} is not a sovsim results database "
+                            f"(it has its own {', '.join(foreign)} table"
+                            f"{'s' if len(foreign) > 1 else ''} and no sovsim schema_info); "
+                            "use a new database for sovsim results")
                     if not create:
                         raise EmptyDatabase(f"{redact(self.url)} holds no sovsim results")
                     self.metadata.create_all(conn)
@@ -237,8 +317,13 @@ class Storage:
                         created_at=datetime.now(UTC)))
                     return
                 row = conn.execute(select(self.schema_info)).first()
+                if create and not self.engine.dialect.has_table(conn, "claims"):
+                    self.claims.create(conn)  # a database made before claims existed
         except sa_exc.IntegrityError:  # a concurrent process created it first
             return self._check_schema(create)
+        except StorageError:
+            self.engine.dispose()
+            raise
         except sa_exc.SQLAlchemyError as exc:
             self.engine.dispose()
             raise StorageError(f"database {redact(self.url)}: {_one_line(exc)}") from None
@@ -310,6 +395,70 @@ class Storage:
         with self.engine.connect() as conn:
             return {tuple(row) for row in conn.execute(q)}
 
+    # -- claims: several sweep processes on one database --------------------------------------
+    def claim(self, experiment_id: int, keys: Sequence[tuple[str, int, int]], owner: str,
+              lease_seconds: float) -> list[tuple[str, int, int]]:
+        """Claim the runs ``keys`` for ``owner`` atomically; return those now ours (in the
+        given order): not stored yet, and not claimed by another live owner. An expired
+        claim, or one of a dead process on this host, is taken over."""
+        if not keys:
+            return []
+        c, r = self.claims.c, self.runs.c
+        now = datetime.now(UTC)
+        expires = datetime.fromtimestamp(time.time() + lease_seconds, UTC)
+        wanted = set(keys)
+        scenarios = sorted({k[0] for k in keys})
+        points = sorted({k[1] for k in keys})
+        with self.engine.begin() as conn:
+            held = conn.execute(select(c.scenario, c.point, c.replication, c.owner,
+                                       c.expires_at).where(
+                c.experiment_id == experiment_id, c.scenario.in_(scenarios),
+                c.point.in_(points))).all()
+            for row in held:
+                key = (row.scenario, row.point, row.replication)
+                if key in wanted and row.owner != owner and _stale(row.owner, row.expires_at,
+                                                                   now):
+                    conn.execute(delete(self.claims).where(
+                        c.experiment_id == experiment_id, c.scenario == row.scenario,
+                        c.point == row.point, c.replication == row.replication,
+                        c.owner == row.owner))
+            stmt = _insert_ignore(self.engine, self.claims).values([
+                {"experiment_id": experiment_id, "scenario": k[0], "point": k[1],
+                 "replication": k[2], "owner": owner, "expires_at": expires} for k in keys])
+            conn.execute(stmt)
+            mine = {tuple(row) for row in conn.execute(
+                select(c.scenario, c.point, c.replication).where(
+                    c.experiment_id == experiment_id, c.owner == owner,
+                    c.scenario.in_(scenarios), c.point.in_(points)))}
+            done = {tuple(row) for row in conn.execute(
+                select(r.scenario, r.point, r.replication).where(
+                    r.experiment_id == experiment_id, r.scenario.in_(scenarios),
+                    r.point.in_(points)))}
+        return [k for k in keys if k in mine and k not in done]
+
+    def renew(self, experiment_id: int, owner: str, lease_seconds: float) -> None:
+        """Extend the lease of every claim of ``owner``."""
+        expires = datetime.fromtimestamp(time.time() + lease_seconds, UTC)
+        with self.engine.begin() as conn:
+            conn.execute(self.claims.update().where(
+                self.claims.c.experiment_id == experiment_id,
+                self.claims.c.owner == owner).values(expires_at=expires))
+
+    def release(self, experiment_id: int, owner: str) -> None:
+        """Give back every claim of ``owner`` (runs it did not finish)."""
+        with self.engine.begin() as conn:
+            conn.execute(delete(self.claims).where(
+                self.claims.c.experiment_id == experiment_id, self.claims.c.owner == owner))
+
+    def claimed_elsewhere(self, experiment_id: int, owner: str) -> int:
+        """Runs of the experiment claimed by other live owners right now."""
+        now = datetime.now(UTC)
+        c = self.claims.c
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(c.owner, c.expires_at).where(
+                c.experiment_id == experiment_id, c.owner != owner)).all()
+        return sum(1 for row in rows if not _stale(row.owner, row.expires_at, now))
+
     def delete_failed(self, experiment_id: int) -> int:
         with self.engine.begin() as conn:
             return conn.execute(delete(self.runs).where(
@@ -337,20 +486,71 @@ class Storage:
             return 0
         cols = _Columns(keep_columns)
         try:
-            with self.engine.begin() as conn:
-                self._insert(conn, experiment_id, records, cols)
+            self.retrying(lambda: self._write_all(experiment_id, records, cols),
+                          "storing runs")
             return len(records)
         except sa_exc.IntegrityError:
             pass
-        written = 0  # slow path: someone else stored some of these runs
+        written = 0  # slow path: someone else (or a retried commit) stored some of these
         for rec in records:
             try:
-                with self.engine.begin() as conn:
-                    self._insert(conn, experiment_id, [rec], cols)
+                self.retrying(lambda rec=rec: self._write_all(experiment_id, [rec], cols),
+                              "storing runs")
                 written += 1
             except sa_exc.IntegrityError:
                 continue
         return written
+
+    def _write_all(self, experiment_id: int, records: Sequence[RunRecord],
+                   cols: _Columns) -> None:
+        with self.engine.begin() as conn:
+            self._insert(conn, experiment_id, records, cols)
+
+    def retrying(self, operation: Callable[[], T], what: str) -> T:
+        """Run ``operation``; retry it after :data:`RETRY_DELAYS` while the connection is
+        lost or refused; any other database failure (or running out of retries) becomes a
+        one-line :class:`StorageFault`. Constraint violations (``IntegrityError``) pass
+        through for the caller. Each attempt is a whole transaction, so a retry never
+        stores a run twice."""
+        delays = list(self.retry_delays)
+        while True:
+            try:
+                return operation()
+            except sa_exc.IntegrityError:
+                raise
+            except (sa_exc.SQLAlchemyError, OSError) as exc:
+                if is_transient(exc) and delays:
+                    time.sleep(delays.pop(0))
+                    continue
+                tried = len(self.retry_delays) - len(delays)
+                again = f" (after {tried} retries)" if tried else ""
+                reason = _one_line(exc)
+                if "database is locked" in reason:
+                    reason += (" (another program has held a write lock on it for "
+                               f"{SQLITE_BUSY_SECONDS} s; close it)")
+                raise StorageFault(f"database {redact(self.url)} failed while {what}"
+                                   f"{again}: {reason}") from None
+
+    def stored_count(self, experiment_id: int) -> int:
+        """Runs of an experiment in the database, read on a fresh connection."""
+        self.engine.dispose()  # never a pooled connection to a file that was replaced
+        return self.retrying(lambda: self._count(experiment_id), "counting stored runs")
+
+    def _count(self, experiment_id: int) -> int:
+        with self.engine.connect() as conn:
+            return conn.execute(select(func.count()).select_from(self.runs).where(
+                self.runs.c.experiment_id == experiment_id)).scalar_one()
+
+    def file_identity(self) -> tuple[int, int] | None:
+        """(device, inode) of a SQLite database file, None for a server database."""
+        path = self.engine.url.database if self.engine.dialect.name == "sqlite" else None
+        if not path or path == ":memory:":
+            return None
+        try:
+            st = os.stat(path)
+        except OSError:
+            return (-1, -1)
+        return (st.st_dev, st.st_ino)
 
     def _insert(self, conn, experiment_id: int, records: Sequence[RunRecord],
                 cols: _Columns) -> None:
@@ -364,6 +564,11 @@ class Storage:
         ids = conn.execute(insert(self.runs).returning(self.runs.c.id,
                                                        sort_by_parameter_order=True),
                            rows).scalars().all()
+        c = self.claims.c
+        for r in records:  # the run is stored: its claim (if any) goes in the same commit
+            conn.execute(delete(self.claims).where(
+                c.experiment_id == experiment_id, c.scenario == r.scenario,
+                c.point == r.point, c.replication == r.replication))
         state_steps: list[dict[str, Any]] = []
         region_steps: list[dict[str, Any]] = []
         state_finals: list[dict[str, Any]] = []
@@ -407,12 +612,41 @@ class _Columns:
         self.region_names = [REGION_COLUMNS[k] for k in self.region_idx]
 
 
+def _stale(owner: str, expires_at: datetime, now: datetime) -> bool:
+    """A claim nobody is working on: its lease ran out, or its owner was a process on this
+    host that is gone (a killed sweep; resuming must not wait for the lease)."""
+    if expires_at.tzinfo is None:  # SQLite returns naive datetimes (stored as UTC)
+        expires_at = expires_at.replace(tzinfo=UTC)
+    if expires_at < now:
+        return True
+    host, _, pid = owner.rpartition(":")
+    if host == socket.gethostname() and pid.isdigit():
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            return True
+        except PermissionError:
+            return False
+    return False
+
+
+def _insert_ignore(engine: Engine, table: Table):
+    """INSERT ... ON CONFLICT DO NOTHING for SQLite and PostgreSQL."""
+    if engine.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(table).on_conflict_do_nothing()
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(table).on_conflict_do_nothing()
+
+
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=30000")
+    cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_SECONDS * 1000}")
     cur.close()
 
 

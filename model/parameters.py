@@ -41,24 +41,36 @@ class Parameter:
     def check(self, value: object) -> float | int | bool:
         """Return ``value`` coerced to this parameter's type, or raise ``ValueError``.
 
-        The error message says what is allowed, so callers can add file and field path.
+        Numpy scalars (``np.int64``, ``np.bool_``, ``np.float64`` from any sampler) count as
+        the Python value they hold. The error message says what is allowed, so callers can
+        add file and field path.
         """
+        value = self.plain(value)
         if self.type == "bool":
             if isinstance(value, bool):
                 return value
             raise ValueError(f"expected true or false, got {value!r}")
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise ValueError(f"expected a number ({self.allowed()}), got {value!r}")
+        if isinstance(value, float) and not abs(value) < float("inf"):  # nan, inf, 1e400
+            raise ValueError(f"expected a finite number ({self.allowed()}), got {value!r}")
         if self.type == "int":
-            if float(value) != int(value):
+            if isinstance(value, float) and not value.is_integer():
                 raise ValueError(f"expected a whole number ({self.allowed()}), got {value!r}")
             value = int(value)
         else:
             value = float(value)
-            if value != value:  # NaN
-                raise ValueError(f"expected a number ({self.allowed()}), got nan")
         if not (self.low <= value <= self.high):
             raise ValueError(f"{value!r} is out of range; allowed: {self.allowed()}")
+        return value
+
+    @staticmethod
+    def plain(value: object) -> object:
+        """A numpy scalar (``np.int64``, ``np.bool_``, ``np.float64``, ...) as the Python value
+        it holds; anything else unchanged. Values reach sovsim from samplers and arrays as
+        numpy scalars, and every check treats them as the built-in values they stand for."""
+        if type(value).__module__ == "numpy" and getattr(value, "ndim", None) == 0:
+            return value.item()  # type: ignore[attr-defined]
         return value
 
     def allowed(self) -> str:

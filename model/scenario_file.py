@@ -47,21 +47,37 @@ from .events import BLOCS, EVENT_KINDS, LAYERS, Event, EventParam
 from .parameters import PARAMETERS, REGION_LEVERS, STATE_LEVERS, UNCERTAINTIES, Parameter
 from .parameters import suggest as _suggest
 from .region import StateData, asean_states
-from .spec import MAX_HORIZON, VENDOR_KEYS, ScenarioSpec, SpecError
+from .spec import (
+    MAX_DESCRIPTION,
+    MAX_HORIZON,
+    MAX_NAME,
+    MAX_SEED,
+    VENDOR_KEYS,
+    RuleError,
+    ScenarioSpec,
+    SpecError,
+    check_event_param,
+    check_name,
+    check_text,
+    check_whole,
+    parameter_problem,
+)
 
 __all__ = ["ScenarioError", "ShippedScenario", "load_scenario", "loads_scenario",
-           "dump_scenario", "shipped_scenarios", "scenario_schema", "MAX_BYTES"]
+           "dump_scenario", "shipped_scenarios", "scenario_schema", "parse_yaml", "read_yaml",
+           "MAX_BYTES", "MAX_PROBLEMS"]
 
 # Limits. Real scenario files are a few KB; these bound time and memory on hostile input.
 MAX_BYTES = 256 * 1024  # file size
 MAX_DEPTH = 12  # nesting of YAML collections (a valid scenario needs 6)
 MAX_ALIASES = 100  # *alias references
 MAX_NODES = 20_000  # nodes after expanding aliases (what validation would have to walk)
-MAX_EXTENDS = 8  # length of an extends chain
+MAX_EXTENDS = 8  # parents in an extends chain (a file and 8 ancestors above it)
 MAX_EVENTS = 1000
 MAX_STATES = 100
-MAX_NAME = 100
-MAX_DESCRIPTION = 4000
+MAX_PROBLEMS = 20  # problems reported for one file (validate lists them all, up to this)
+_MAX_FIELD = 120  # characters of a field path shown in a message
+_MAX_PART = 400  # characters of a problem or of the allowed values shown in a message
 
 TOP_KEYS = ("name", "description", "extends", "region", "policies", "regional_body",
             "uncertainties", "events", "horizon", "seed")
@@ -103,13 +119,27 @@ def _one_line(text: str) -> str:
     return " ".join(str(text).split())
 
 
+def _bounded(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _printable(text: str) -> str:
+    """Text safe to print on a terminal: escapes (ANSI/OSC), NUL, newlines and lone
+    surrogates shown as ``\\x1b``-style escapes."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 class ScenarioError(ValueError):
     """An invalid scenario file. ``str(e)`` is one line:
     ``"<file>: <field.path>: <problem> (got <value>); allowed: <...>"``.
 
     Attributes: ``file`` (as given or shipped name), ``field`` (dotted path, ``events[2].step``;
     a line/column position for YAML syntax problems), ``problem``, ``value`` (the bad value,
-    or a description of it) and ``allowed``.
+    or a description of it), ``allowed``, and ``problems``: every independent problem found
+    in the file (this one first; at most :data:`MAX_PROBLEMS`). ``str(e)`` is the first.
+    Each part is bounded, so a hostile file cannot produce a huge message.
     """
 
     def __init__(self, file: str, field: str, problem: str, value: object = _NO_VALUE,
@@ -119,12 +149,55 @@ class ScenarioError(ValueError):
         self.problem = _one_line(problem)
         self.value = None if value is _NO_VALUE else value
         self.allowed = _one_line(allowed)
-        text = f"{self.file}: {self.field}: {self.problem}"
+        self.problems: list[ScenarioError] = [self]
+        detail = _bounded(_printable(self.problem), _MAX_PART)
         if value is not _NO_VALUE:
-            text += f" (got {_show(value)})"
+            detail += f" (got {_printable(_show(value))})"
         if self.allowed:
-            text += f"; allowed: {self.allowed}"
-        super().__init__(text.replace("\n", "\\n").replace("\r", "\\r"))
+            detail += f"; allowed: {_bounded(_printable(self.allowed), _MAX_PART)}"
+        #: the message without the file and field (for callers that add their own location)
+        self.detail = detail
+        where = f"{_bounded(_printable(self.file), _MAX_PART)}: " \
+                f"{_bounded(_printable(self.field), _MAX_FIELD)}"
+        super().__init__(f"{where}: {detail}")
+
+
+def _with_problems(errors: list[ScenarioError]) -> ScenarioError:
+    first = errors[0]
+    first.problems = errors[:MAX_PROBLEMS]
+    return first
+
+
+class _Problems:
+    """Collects independent problems of one file; ``check()`` blocks run on regardless."""
+
+    def __init__(self) -> None:
+        self.errors: list[ScenarioError] = []
+
+    def check(self) -> _Check:
+        return _Check(self)
+
+    def raise_any(self) -> None:
+        if self.errors:
+            raise _with_problems(self.errors)
+
+
+class _Check:
+    def __init__(self, problems: _Problems) -> None:
+        self.problems = problems
+        self.failed = False
+
+    def __enter__(self) -> _Check:
+        return self
+
+    def __exit__(self, kind, exc, tb) -> bool:
+        if isinstance(exc, ScenarioError):
+            self.failed = True
+            self.problems.errors.extend(exc.problems)
+            if len(self.problems.errors) >= MAX_PROBLEMS:
+                raise _with_problems(self.problems.errors) from None
+            return True
+        return False
 
 
 class ShippedScenario(NamedTuple):
@@ -187,6 +260,25 @@ _BoundedSafeLoader.add_implicit_resolver(
     re.compile(r"^[-+]?[0-9][0-9_]*(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"),
     list("-+0123456789"))
 
+
+
+def _no_sexagesimal(tag: str):
+    """YAML 1.1 reads ``1:00`` as 60 (base 60) and ``1:30.5`` as 90.5; YAML 1.2 and every
+    reader of these files read text. Numbers must be written as numbers, so such a value
+    stays text and validation says a number was expected."""
+    base = yaml.SafeLoader.yaml_constructors[tag]
+
+    def construct(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> object:
+        if ":" in str(node.value):
+            return loader.construct_scalar(node)
+        return base(loader, node)
+
+    return construct
+
+
+for _tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float"):
+    _BoundedSafeLoader.add_constructor(_tag, _no_sexagesimal(_tag))
+
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
@@ -230,11 +322,21 @@ def _check_tree(node: yaml.Node, file: str) -> None:
 
 
 def _parse(data: bytes | str, file: str) -> Any:
-    """Bytes or text -> plain Python data, within the limits; ScenarioError otherwise."""
+    return parse_yaml(data, file)
+
+
+def parse_yaml(data: bytes | str, file: str, *, what: str = "scenario",
+               top_keys: tuple[str, ...] = TOP_KEYS, max_bytes: int = MAX_BYTES) -> Any:
+    """Bytes or text of a sovsim YAML file -> plain Python data, within the limits (size,
+    nesting, aliases, values), duplicate keys refused; :class:`ScenarioError` otherwise.
+
+    Scenario and experiment files both come through here; ``what`` and ``top_keys`` only
+    change the wording of messages."""
+    fields = f"a YAML mapping of {what} fields (" + ", ".join(top_keys) + ")"
     if isinstance(data, bytes):
-        if len(data) > MAX_BYTES:
+        if len(data) > max_bytes:
             raise ScenarioError(file, "(file)", "file too large", _Literal(f"{len(data)}+ bytes"),
-                                f"at most {MAX_BYTES} bytes")
+                                f"at most {max_bytes} bytes")
         if b"\x00" in data:
             where = data.index(b"\x00")
             raise ScenarioError(file, "(file)", "binary file (contains NUL bytes)",
@@ -247,24 +349,25 @@ def _parse(data: bytes | str, file: str) -> Any:
             raise ScenarioError(file, "(file)", f"not UTF-8 text (bad byte at offset "
                                 f"{exc.start})", bad, "a UTF-8 YAML text file") from None
     else:
-        text = data
-        if len(text) > MAX_BYTES:
+        text = data[1:] if data.startswith("\ufeff") else data
+        if len(text) > max_bytes:
             raise ScenarioError(file, "(file)", "file too large",
-                                _Literal(f"{len(text)}+ characters"), f"at most {MAX_BYTES} bytes")
+                                _Literal(f"{len(text)}+ characters"), f"at most {max_bytes} bytes")
         if "\x00" in text:
             raise ScenarioError(file, "(file)", "binary file (contains NUL characters)",
                                 _Literal("NUL"), "a UTF-8 YAML text file")
+    if text.startswith("\ufeff"):
+        raise ScenarioError(file, "(file)", "more than one byte-order mark at the start",
+                            _Literal("U+FEFF U+FEFF"), "UTF-8 text with at most one BOM")
     if not text.strip():
-        raise ScenarioError(file, "(file)", "empty scenario file", _Literal("nothing"),
-                            "a YAML mapping of scenario fields (" + ", ".join(TOP_KEYS) + ")")
+        raise ScenarioError(file, "(file)", f"empty {what} file", _Literal("nothing"), fields)
     loader = None
     try:
         loader = _BoundedSafeLoader(text)  # its reader already rejects control characters
         node = loader.get_single_node()
         if node is None:
-            raise ScenarioError(file, "(file)", "empty scenario file (only comments)",
-                                _Literal("nothing"), "a YAML mapping of scenario fields ("
-                                + ", ".join(TOP_KEYS) + ")")
+            raise ScenarioError(file, "(file)", f"empty {what} file (only comments)",
+                                _Literal("nothing"), fields)
         _check_tree(node, file)
         return loader.construct_document(node)
     except ScenarioError:
@@ -277,7 +380,7 @@ def _parse(data: bytes | str, file: str) -> Any:
         problem = exc.problem or exc.context or "malformed YAML"
         if "constructor for the tag" in problem:
             tag = problem.split("tag", 1)[1].strip()
-            raise ScenarioError(file, _position(mark), "tag not allowed in a scenario file",
+            raise ScenarioError(file, _position(mark), f"tag not allowed in {_a(what)} file",
                                 _Literal(tag), "plain YAML (no !tags)") from None
         if exc.context and exc.problem:
             problem = f"{exc.context}: {exc.problem}"
@@ -327,13 +430,17 @@ def _did_you_mean(key: object, choices) -> str:
 
 def _check_keys(data: dict, allowed, file: str, path: str, what: str = "key") -> None:
     allowed = list(allowed)
+    found = _Problems()
     for key in data:
-        where = f"{path}.{key}" if path else str(key)
-        if not isinstance(key, str):
-            raise ScenarioError(file, where, f"{what} must be text", key, ", ".join(allowed))
-        if key not in allowed:
-            raise ScenarioError(file, where, f"unknown {what}{_did_you_mean(key, allowed)}",
-                                key, ", ".join(allowed))
+        with found.check():
+            where = f"{path}.{key}" if path else str(key)
+            if not isinstance(key, str):
+                raise ScenarioError(file, where, f"{what} must be text", key,
+                                    ", ".join(allowed))
+            if key not in allowed:
+                raise ScenarioError(file, where, f"unknown {what}{_did_you_mean(key, allowed)}",
+                                    key, ", ".join(allowed))
+    found.raise_any()
 
 
 def _mapping(value: object, file: str, path: str, allowed: str) -> dict:
@@ -343,40 +450,28 @@ def _mapping(value: object, file: str, path: str, allowed: str) -> dict:
 
 
 def _whole(value: object, low: int, high: int, file: str, path: str, what: str) -> int:
-    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
-        value = int(value)  # 20.0 is a whole number, as Parameter.check agrees
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ScenarioError(file, path, "expected a whole number", value,
-                            f"{what} from {low} to {high}")
-    if not low <= value <= high:
-        raise ScenarioError(file, path, "out of range", value, f"{what} from {low} to {high}")
-    return value
+    try:
+        return check_whole(value, low, high, what)
+    except RuleError as exc:
+        raise ScenarioError(file, path, exc.problem, value, exc.allowed) from None
 
 
-def _text(value: object, file: str, path: str, limit: int, what: str) -> str:
-    if not isinstance(value, str):
-        raise ScenarioError(file, path, "expected text", value, what)
-    if len(value) > limit:
-        raise ScenarioError(file, path, "text too long", _Literal(f"{len(value)} characters"),
-                            f"{what}, at most {limit} characters")
-    return value
+def _text(value: object, file: str, path: str, limit: int, what: str,
+          multiline: bool = False) -> str:
+    try:
+        return check_text(value, limit=limit, what=what, multiline=multiline)
+    except RuleError as exc:
+        shown = _Literal(f"{len(value)} characters") if isinstance(value, str) and \
+            len(value) > limit else value
+        raise ScenarioError(file, path, exc.problem, shown, exc.allowed) from None
 
 
 def _param(p: Parameter, value: object, file: str, path: str) -> float | int | bool:
     try:
         return p.check(value)
     except ValueError:
-        pass
-    number = isinstance(value, (int, float)) and not isinstance(value, bool)
-    if p.type == "bool":
-        problem = "expected true or false"
-    elif not number or (isinstance(value, float) and math.isnan(value)):
-        problem = "expected a number"
-    elif p.type == "int" and not float(value).is_integer():
-        problem = "expected a whole number"
-    else:
-        problem = "out of range"
-    raise ScenarioError(file, path, problem, value, p.allowed())
+        exc = parameter_problem(p, value)
+        raise ScenarioError(file, path, exc.problem, value, exc.allowed) from None
 
 
 def _params(data: object, declared: tuple[Parameter, ...], file: str, path: str,
@@ -384,16 +479,19 @@ def _params(data: object, declared: tuple[Parameter, ...], file: str, path: str,
     names = {p.name: p for p in declared}
     data = _mapping(data, file, path, f"a mapping of {what}: " + ", ".join(names))
     out = {}
+    found = _Problems()
     for key, value in data.items():
-        where = f"{path}.{key}"
-        if isinstance(key, str) and key not in names and key in PARAMETERS:
-            home = _home(PARAMETERS[key])
-            raise ScenarioError(file, where, f"{key} is not one of the {what}; "
-                                f"set it under {home}", key, ", ".join(names))
-        _check_keys({key: value}, names, file, path, what="parameter")
-        if value is None:  # null = not set (the default)
-            continue
-        out[key] = _param(names[key], value, file, where)
+        with found.check():
+            where = f"{path}.{key}"
+            if isinstance(key, str) and key not in names and key in PARAMETERS:
+                home = _home(PARAMETERS[key])
+                raise ScenarioError(file, where, f"{key} is not one of the {what}; "
+                                    f"set it under {home}", key, ", ".join(names))
+            _check_keys({key: value}, names, file, path, what="parameter")
+            if value is None:  # null = not set (the default)
+                continue
+            out[key] = _param(names[key], value, file, where)
+    found.raise_any()
     return out
 
 
@@ -513,25 +611,10 @@ def _iso3_list(value: object, codes: tuple[str, ...], file: str, path: str) -> t
 
 
 def _event_param(p: EventParam, kind: str, value: object, file: str, path: str) -> Any:
-    choices = {"bloc": BLOCS, "layer": LAYERS, "vendor": VENDOR_KEYS}.get(p.type)
-    if choices is not None:
-        ok = list(choices) + ([""] if (p.type == "vendor" and kind == "price_shock") else [])
-        if value not in ok or not isinstance(value, str):
-            what = {"bloc": "bloc", "layer": "layer", "vendor": "supplier"}[p.type]
-            shown = ", ".join(repr(c) if c == "" else c for c in ok)
-            raise ScenarioError(file, path, f"unknown {what}"
-                                f"{_did_you_mean(value, choices)}", value, shown)
-        return value
-    number = isinstance(value, (int, float)) and not isinstance(value, bool)
-    kind_text = "a whole number" if p.type == "int" else "a number"
-    allowed = f"{kind_text} from {p.low:g} to {p.high:g} ({p.description})"
-    if not number or (isinstance(value, float) and not math.isfinite(value)):
-        raise ScenarioError(file, path, f"expected {kind_text}", value, allowed)
-    if p.type == "int" and not float(value).is_integer():
-        raise ScenarioError(file, path, "expected a whole number", value, allowed)
-    if not p.low <= value <= p.high:
-        raise ScenarioError(file, path, "out of range", value, allowed)
-    return int(value) if p.type == "int" else float(value)
+    try:
+        return check_event_param(p, kind, value)
+    except RuleError as exc:
+        raise ScenarioError(file, path, exc.problem, value, exc.allowed) from None
 
 
 def _events(data: object, codes: tuple[str, ...], horizon: int, file: str) -> tuple[Event, ...]:
@@ -543,45 +626,48 @@ def _events(data: object, codes: tuple[str, ...], horizon: int, file: str) -> tu
         raise ScenarioError(file, "events", "too many events", _Literal(f"{len(data)} events"),
                             f"at most {MAX_EVENTS}")
     events = []
+    found = _Problems()
     for i, item in enumerate(data):
-        path = f"events[{i}]"
-        item = _mapping(item, file, path, allowed_item)
-        _check_keys(item, EVENT_KEYS, file, path, what="event field")
-        if item.get("kind") is None:
-            raise ScenarioError(file, f"{path}.kind", "missing event kind", _Literal("nothing"),
-                                ", ".join(EVENT_KINDS))
-        kind = item["kind"]
-        if not isinstance(kind, str) or kind not in EVENT_KINDS:
-            raise ScenarioError(file, f"{path}.kind", f"unknown event kind"
-                                f"{_did_you_mean(kind, EVENT_KINDS)}", kind,
-                                ", ".join(EVENT_KINDS))
-        if item.get("step") is None:
-            raise ScenarioError(file, f"{path}.step", "missing step", _Literal("nothing"),
-                                f"a whole number from 1 to the horizon ({horizon})")
-        step = item["step"]
-        if isinstance(step, (int, float)) and not isinstance(step, bool) and step > horizon:
-            raise ScenarioError(file, f"{path}.step", f"event after the end of the run "
-                                f"(horizon {horizon})", step,
-                                f"a step from 1 to {horizon}, or raise the horizon")
-        step = _whole(step, 1, horizon, file, f"{path}.step", "a step (quarter)")
-        raw_targets = item.get("targets")
-        targets = _iso3_list("all" if raw_targets is None else raw_targets, codes, file,
-                             f"{path}.targets")
-        declared = {p.name: p for p in EVENT_KINDS[kind].params}
-        raw = item.get("params") or {}
-        raw = _mapping(raw, file, f"{path}.params",
-                       f"a mapping of {kind} parameters: " + (", ".join(declared) or "none"))
-        params = {}
-        for key, value in raw.items():
-            where = f"{path}.params.{key}"
-            if not declared:
-                raise ScenarioError(file, where, f"{kind} takes no parameters", key, "none")
-            _check_keys({key: value}, declared, file, f"{path}.params",
-                        what=f"parameter for {kind}")
-            if value is None:
-                continue
-            params[key] = _event_param(declared[key], kind, value, file, where)
-        events.append(Event(step=step, kind=kind, targets=targets, params=params))
+        with found.check():
+            path = f"events[{i}]"
+            item = _mapping(item, file, path, allowed_item)
+            _check_keys(item, EVENT_KEYS, file, path, what="event field")
+            if item.get("kind") is None:
+                raise ScenarioError(file, f"{path}.kind", "missing event kind", _Literal("nothing"),
+                                    ", ".join(EVENT_KINDS))
+            kind = item["kind"]
+            if not isinstance(kind, str) or kind not in EVENT_KINDS:
+                raise ScenarioError(file, f"{path}.kind", f"unknown event kind"
+                                    f"{_did_you_mean(kind, EVENT_KINDS)}", kind,
+                                    ", ".join(EVENT_KINDS))
+            if item.get("step") is None:
+                raise ScenarioError(file, f"{path}.step", "missing step", _Literal("nothing"),
+                                    f"a whole number from 1 to the horizon ({horizon})")
+            step = item["step"]
+            if isinstance(step, (int, float)) and not isinstance(step, bool) and step > horizon:
+                raise ScenarioError(file, f"{path}.step", f"event after the end of the run "
+                                    f"(horizon {horizon})", step,
+                                    f"a step from 1 to {horizon}, or raise the horizon")
+            step = _whole(step, 1, horizon, file, f"{path}.step", "a step (quarter)")
+            raw_targets = item.get("targets")
+            targets = _iso3_list("all" if raw_targets is None else raw_targets, codes, file,
+                                 f"{path}.targets")
+            declared = {p.name: p for p in EVENT_KINDS[kind].params}
+            raw = item.get("params")
+            raw = _mapping({} if raw is None else raw, file, f"{path}.params",
+                           f"a mapping of {kind} parameters: " + (", ".join(declared) or "none"))
+            params = {}
+            for key, value in raw.items():
+                where = f"{path}.params.{key}"
+                if not declared:
+                    raise ScenarioError(file, where, f"{kind} takes no parameters", key, "none")
+                _check_keys({key: value}, declared, file, f"{path}.params",
+                            what=f"parameter for {kind}")
+                if value is None:
+                    continue
+                params[key] = _event_param(declared[key], kind, value, file, where)
+            events.append(Event(step=step, kind=kind, targets=targets, params=params))
+    found.raise_any()
     return tuple(events)
 
 
@@ -602,51 +688,78 @@ def _members(value: object, codes: tuple[str, ...], policies: dict, overrides: d
 
 
 def _build(data: dict, file: str, default_name: str) -> ScenarioSpec:
-    """Validate merged raw data (no ``extends`` left) and make the spec."""
+    """Validate merged raw data (no ``extends`` left) and make the spec.
+
+    Independent sections are all checked, so one :class:`ScenarioError` carries every
+    problem of the file (``.problems``); sections that depend on a bad one (events on a bad
+    horizon, policies on a bad region) are skipped rather than reported twice."""
     _check_keys(data, TOP_KEYS, file, "")
     get = {k: v for k, v in data.items() if v is not None}
-    name = _text(get.get("name", default_name), file, "name", MAX_NAME, "text")
-    if not name.strip():
-        raise ScenarioError(file, "name", "empty name", name, "non-empty text")
-    description = _text(get.get("description", ""), file, "description", MAX_DESCRIPTION,
-                        "plain-language text")
-    horizon = _whole(get.get("horizon", 40), 1, MAX_HORIZON, file, "horizon",
-                     "a whole number of quarters")
-    seed = _whole(get.get("seed", 1), 0, 2**63 - 1, file, "seed", "a whole number")
-    states = _states(get.get("region"), file)
+    found = _Problems()
+    name, description, horizon, seed = default_name, "", 40, 1
+    with found.check():
+        name = _name(get.get("name", default_name), file, "name", MAX_NAME, "a scenario name")
+    with found.check():
+        description = _text(get.get("description", ""), file, "description",
+                            MAX_DESCRIPTION, "plain-language text", multiline=True)
+    with found.check() as horizon_check:
+        horizon = _whole(get.get("horizon", 40), 1, MAX_HORIZON, file, "horizon",
+                         "a whole number of quarters")
+    with found.check():
+        seed = _whole(get.get("seed", 1), 0, MAX_SEED, file, "seed", "a whole number")
+    states: tuple[StateData, ...] = ()
+    with found.check() as region_check:
+        states = _states(get.get("region"), file)
+    if region_check.failed:
+        found.raise_any()  # policies, members and events all name states of the region
     codes = tuple(s.iso3 for s in states)
 
     allowed_policy_keys = ["all", *codes]
-    raw_policies = _mapping(get.get("policies", {}), file, "policies",
-                            "a mapping with 'all' and/or ISO3 codes (" + ", ".join(codes) + ")")
     policies: dict[str, Any] = {}
     overrides: dict[str, dict[str, Any]] = {}
+    raw_policies: dict = {}
+    with found.check():
+        raw_policies = _mapping(get.get("policies", {}), file, "policies",
+                                "a mapping with 'all' and/or ISO3 codes ("
+                                + ", ".join(codes) + ")")
     for key, value in raw_policies.items():
-        if key != "all" and key not in codes:
-            raise ScenarioError(file, f"policies.{key}", "unknown state"
-                                f"{_did_you_mean(key, allowed_policy_keys)}", key,
-                                "all, or an ISO3 code of this region: " + ", ".join(codes))
-        if value is None:
-            continue
-        values = _params(value, STATE_LEVERS, file, f"policies.{key}", "state levers")
-        if key == "all":
-            policies = values
-        elif values:
-            overrides[key] = values
+        with found.check():
+            if key != "all" and key not in codes:
+                raise ScenarioError(file, f"policies.{key}", "unknown state"
+                                    f"{_did_you_mean(key, allowed_policy_keys)}", key,
+                                    "all, or an ISO3 code of this region: " + ", ".join(codes))
+            if value is None:
+                continue
+            values = _params(value, STATE_LEVERS, file, f"policies.{key}", "state levers")
+            if key == "all":
+                policies = values
+            elif values:
+                overrides[key] = values
 
-    raw_body = _mapping(get.get("regional_body", {}), file, "regional_body",
-                        "a mapping of " + ", ".join([p.name for p in REGION_LEVERS]
-                                                     + [MEMBERS_KEY]))
+    raw_body: dict = {}
+    with found.check():
+        raw_body = _mapping(get.get("regional_body", {}), file, "regional_body",
+                            "a mapping of " + ", ".join([p.name for p in REGION_LEVERS]
+                                                         + [MEMBERS_KEY]))
     members = raw_body.get(MEMBERS_KEY)
     body_levers = {k: v for k, v in raw_body.items() if k != MEMBERS_KEY}
-    regional_body = _params(body_levers, REGION_LEVERS, file, "regional_body",
-                            "regional body levers")
+    regional_body: dict[str, Any] = {}
+    with found.check():
+        regional_body = _params(body_levers, REGION_LEVERS, file, "regional_body",
+                                "regional body levers")
     if members is not None:
-        _members(members, codes, policies, overrides, file)
+        with found.check():
+            _members(members, codes, policies, overrides, file)
 
-    uncertainties = _params(get.get("uncertainties", {}), UNCERTAINTIES, file, "uncertainties",
-                            "uncertainties")
-    events = _events(get.get("events", []), codes, horizon, file)
+    uncertainties: dict[str, Any] = {}
+    with found.check():
+        uncertainties = _params(get.get("uncertainties", {}), UNCERTAINTIES, file,
+                                "uncertainties", "uncertainties")
+    events: tuple[Event, ...] = ()
+    if not horizon_check.failed:  # event steps are checked against the horizon
+        with found.check():
+            events = _events(get.get("events", []), codes, horizon, file)
+    found.raise_any()
     try:
         return ScenarioSpec(name=name, description=description, states=states,
                             policies=policies, overrides=overrides,
@@ -654,6 +767,15 @@ def _build(data: dict, file: str, default_name: str) -> ScenarioSpec:
                             events=events, horizon=horizon, seed=seed)
     except SpecError as exc:  # the spec's own checks are the last line of defence
         raise ScenarioError(file, exc.path, exc.message) from None
+
+
+def _name(value: object, file: str, path: str, limit: int, what: str) -> str:
+    try:
+        return check_name(value, limit=limit, what=what)
+    except RuleError as exc:
+        shown = _Literal(f"{len(value)} characters") if isinstance(value, str) and \
+            len(value) > limit else value
+        raise ScenarioError(file, path, exc.problem, shown, exc.allowed) from None
 
 
 # --------------------------------------------------------------------------------------------
@@ -708,16 +830,38 @@ def shipped_scenarios() -> dict[str, ShippedScenario]:
 
 
 def _read(path: Path, file: str) -> bytes:
+    return read_yaml(path, file)
+
+
+def read_yaml(path: Path, file: str, *, what: str = "scenario",
+              max_bytes: int = MAX_BYTES) -> bytes:
+    """The bytes of a regular file, at most ``max_bytes + 1`` of them (so a huge file or a
+    device such as ``/dev/zero`` is never read whole); :class:`ScenarioError` naming ``file``
+    if it is missing, a directory, a device or unreadable."""
     try:
         if not path.is_file():
-            what = "a directory" if path.is_dir() else "not a regular file"
-            raise ScenarioError(file, "(file)", f"cannot read scenario: {what}",
+            what_it_is = "a directory" if path.is_dir() else "no such file" \
+                if not path.exists() else "not a regular file"
+            raise ScenarioError(file, "(file)", f"cannot read {what}: {what_it_is}",
                                 _Literal(str(path)), "a .yaml file")
         with path.open("rb") as handle:
-            return handle.read(MAX_BYTES + 1)  # never read a huge file whole
+            return handle.read(max_bytes + 1)  # never read a huge file whole
     except OSError as exc:
-        raise ScenarioError(file, "(file)", f"cannot read scenario: {exc.strerror or exc}",
+        raise ScenarioError(file, "(file)", f"cannot read {what}: {exc.strerror or exc}",
                             _Literal(str(path)), "a readable .yaml file") from None
+
+
+def _exists(path: Path, file: str, field: str) -> bool:
+    """Whether ``path`` exists; a path the system cannot even look up (too long, a
+    component that is not a folder, no permission) is a one-line ScenarioError."""
+    try:
+        path.stat()
+        return True
+    except FileNotFoundError:
+        return False
+    except OSError as exc:
+        raise ScenarioError(file, field, f"cannot read scenario: {exc.strerror or exc}",
+                            _Literal(_bounded(str(path), 200)), "a readable .yaml file") from None
 
 
 def _looks_like_path(text: str) -> bool:
@@ -731,7 +875,7 @@ def _locate(source: str | Path, base: Path | None, file: str, field: str) -> tup
         path = Path(source)
         if base is not None and not path.is_absolute():
             path = base / path
-        if not path.exists():
+        if not _exists(path, file, field):
             hint = _did_you_mean(Path(source).stem, shipped)
             raise ScenarioError(file, field, f"scenario file not found{hint}",
                                 str(source), "a path to a .yaml file, or a shipped scenario: "
@@ -740,7 +884,7 @@ def _locate(source: str | Path, base: Path | None, file: str, field: str) -> tup
     name = str(source)
     if name in shipped:
         return shipped[name], name
-    if base is None and Path(name).is_file():
+    if base is None and _exists(Path(name), file, field) and Path(name).is_file():
         return Path(name), name
     raise ScenarioError(file, field, f"unknown scenario{_did_you_mean(name, shipped)}", name,
                         "a path to a .yaml file, or a shipped scenario: " + ", ".join(shipped))
@@ -772,10 +916,17 @@ def _resolve(raw: object, file: str, base: Path | None, chain: tuple[str, ...],
         loop = " -> ".join([Path(c).name for c in chain[chain.index(key):]] + [path.name])
         raise ScenarioError(file, "extends", "extends cycle", _Literal(loop),
                             "a chain of parents that ends in a scenario without extends")
-    if len(chain) >= MAX_EXTENDS:
-        raise ScenarioError(file, "extends", "extends chain too long",
-                            _Literal(f"{len(chain) + 1} levels"), f"at most {MAX_EXTENDS}")
-    parent_raw = _parse(_read(path, label), label)
+    if len(chain) > MAX_EXTENDS:  # chain: the loaded file and the parents read so far
+        names = " -> ".join([Path(c).name for c in chain] + [path.name])
+        raise ScenarioError(file, "extends", f"extends chain too long ({len(chain)} "
+                            f"parents)", _Literal(names),
+                            f"at most {MAX_EXTENDS} parents above the loaded file")
+    try:
+        data = _read(path, label)
+    except ScenarioError as exc:  # name the file whose extends points there
+        raise ScenarioError(file, "extends", f"parent {exc.problem}", parent_ref,
+                            exc.allowed) from None
+    parent_raw = _parse(data, label)
     parent = _resolve(parent_raw, label, path.parent, (*chain, key), allow_paths=True)
     _build(parent, label, path.stem)  # the parent must be valid on its own
     parent = {k: v for k, v in parent.items() if k not in ("name", "description")}
@@ -963,3 +1114,7 @@ def reference_tables() -> str:
     for item in shipped_scenarios().values():
         lines.append(f"| `{item.name}` | {_one_line(item.description)} |")
     return "\n".join(lines) + "\n"
+
+
+def _a(word: str) -> str:
+    return ("an " if word[:1] in "aeiou" else "a ") + word

@@ -14,12 +14,23 @@ from typing import Any
 
 import numpy as np
 
-from .events import BLOCS, EVENT_KINDS, LAYERS, Event
-from .parameters import PARAMETERS, REGION_LEVERS, STATE_LEVERS, UNCERTAINTIES, suggest
+from .events import BLOCS, EVENT_KINDS, LAYERS, Event, EventParam
+from .parameters import (
+    PARAMETERS,
+    REGION_LEVERS,
+    STATE_LEVERS,
+    UNCERTAINTIES,
+    Parameter,
+    suggest,
+)
 from .region import StateData, asean_states
 from .vendors import ARCHETYPES
 
 MAX_HORIZON = 400
+MAX_SEED = 2**63 - 1
+MAX_NAME = 100  # a scenario's name
+MAX_LABEL = 200  # any name stored in a results database (experiment, scenario label)
+MAX_DESCRIPTION = 4000
 VENDOR_KEYS = tuple(a.key for a in ARCHETYPES)
 
 
@@ -30,6 +41,120 @@ class SpecError(ValueError):
         super().__init__(f"{path}: {message}")
         self.path = path
         self.message = message
+
+
+class RuleError(ValueError):
+    """A value that breaks one of the rules below: ``problem`` and ``allowed``, no location.
+
+    The rules for names, whole numbers and event parameters are declared once, here: the
+    spec, the scenario-file loader and the experiment loader all call these functions and
+    add the file and field path themselves."""
+
+    def __init__(self, problem: str, allowed: str):
+        super().__init__(f"{problem}; allowed: {allowed}")
+        self.problem = problem
+        self.allowed = allowed
+
+
+def check_text(value: object, *, limit: int, what: str = "text",
+               multiline: bool = False) -> str:
+    """``value`` if it is text that can be shown and stored safely, else :class:`RuleError`.
+
+    Refused: non-text, more than ``limit`` characters, lone surrogates (cannot be written as
+    UTF-8), and control characters (NUL, terminal escape sequences; newlines and tabs too
+    unless ``multiline``)."""
+    value = Parameter.plain(value)
+    if not isinstance(value, str):
+        raise RuleError("expected text", what)
+    allowed = f"{what}, at most {limit} characters" + ("" if multiline else " on one line")
+    if len(value) > limit:
+        raise RuleError(f"text too long ({len(value)} characters)", allowed)
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise RuleError(f"text that cannot be written as UTF-8 (lone surrogate "
+                        f"U+{ord(value[exc.start]):04X} at character {exc.start})",
+                        allowed) from None
+    if value.isprintable():  # the common case, in one C loop
+        return value
+    ok_space = "\n\t\r" if multiline else ""
+    for i, ch in enumerate(value):
+        if not ch.isprintable() and ch != " " and ch not in ok_space:
+            raise RuleError(f"character not allowed (U+{ord(ch):04X} at character {i})",
+                            f"{allowed}, printable characters only"
+                            + ("" if multiline else " (no newlines, tabs or control codes)"))
+    return value
+
+
+def check_name(value: object, *, limit: int = MAX_NAME, what: str = "a name") -> str:
+    """A non-empty, one-line, printable name of at most ``limit`` characters."""
+    name = check_text(value, limit=limit, what=what)
+    if not name.strip():
+        raise RuleError("empty name", f"{what}: non-empty text")
+    return name
+
+
+def check_whole(value: object, low: int, high: int, what: str = "a whole number") -> int:
+    """An ``int`` from ``low`` to ``high`` (``20.0`` and numpy integers count), else
+    :class:`RuleError`. Never overflows: ``inf`` and ``1e400`` are refused as not whole."""
+    value = Parameter.plain(value)
+    allowed = f"{what} from {low} to {high}"
+    if isinstance(value, float) and abs(value) < float("inf") and value.is_integer():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise RuleError("expected a whole number", allowed)
+    if not low <= value <= high:
+        raise RuleError("out of range", allowed)
+    return value
+
+
+def parameter_problem(p: Parameter, value: object) -> RuleError:
+    """Why ``p.check(value)`` refused ``value``, as a short problem and what is allowed."""
+    value = Parameter.plain(value)
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if p.type == "bool":
+        problem = "expected true or false"
+    elif not number or (isinstance(value, float) and value != value):
+        problem = "expected a number"
+    elif isinstance(value, float) and not abs(value) < float("inf"):
+        problem = "expected a finite number"
+    elif p.type == "int" and not float(value).is_integer():
+        problem = "expected a whole number"
+    else:
+        problem = "out of range"
+    return RuleError(problem, p.allowed())
+
+
+def event_param_choices(p: EventParam, kind: str) -> tuple[str, ...] | None:
+    """The allowed values of a bloc/layer/supplier event parameter (None for numbers)."""
+    choices = {"bloc": BLOCS, "layer": LAYERS, "vendor": VENDOR_KEYS}.get(p.type)
+    if choices is None:
+        return None
+    return (*choices, "") if (p.type == "vendor" and kind == "price_shock") else tuple(choices)
+
+
+def check_event_param(p: EventParam, kind: str, value: object) -> Any:
+    """``value`` as event parameter ``p`` of event ``kind`` (coerced), else
+    :class:`RuleError`."""
+    value = Parameter.plain(value)
+    choices = event_param_choices(p, kind)
+    if choices is not None:
+        if not isinstance(value, str) or value not in choices:
+            what = {"bloc": "bloc", "layer": "layer", "vendor": "supplier"}[p.type]
+            hint = suggest(value, [c for c in choices if c]) if isinstance(value, str) else ""
+            raise RuleError(f"unknown {what}{hint}",
+                            ", ".join(repr(c) if c == "" else c for c in choices))
+        return value
+    kind_text = "a whole number" if p.type == "int" else "a number"
+    allowed = f"{kind_text} from {p.low:g} to {p.high:g} ({p.description})"
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if not number or (isinstance(value, float) and not abs(value) < float("inf")):
+        raise RuleError(f"expected {kind_text}", allowed)
+    if p.type == "int" and not float(value).is_integer():
+        raise RuleError("expected a whole number", allowed)
+    if not p.low <= value <= p.high:  # type: ignore[operator]
+        raise RuleError("out of range", allowed)
+    return int(value) if p.type == "int" else float(value)
 
 
 def _check_params(values: dict[str, Any], allowed, path: str) -> dict[str, Any]:
@@ -73,13 +198,20 @@ class ScenarioSpec:
         if len(set(codes)) != len(codes):
             dup = next(c for c in codes if codes.count(c) > 1)
             raise SpecError("region.states", f"ISO3 code {dup!r} appears twice")
-        if isinstance(self.horizon, bool) or not isinstance(self.horizon, int) \
-                or not 1 <= self.horizon <= MAX_HORIZON:
-            raise SpecError("horizon", f"expected a whole number of quarters from 1 to "
-                            f"{MAX_HORIZON}, got {self.horizon!r}")
-        if isinstance(self.seed, bool) or not isinstance(self.seed, int) \
-                or not 0 <= self.seed < 2**63:
-            raise SpecError("seed", f"expected a whole number from 0 to 2^63-1, got {self.seed!r}")
+        for attr, check in (
+                ("name", lambda v: check_name(v, limit=MAX_NAME, what="a scenario name")),
+                ("description", lambda v: check_text(v, limit=MAX_DESCRIPTION,
+                                                     what="plain-language text",
+                                                     multiline=True)),
+                ("horizon", lambda v: check_whole(v, 1, MAX_HORIZON,
+                                                  "a whole number of quarters")),
+                ("seed", lambda v: check_whole(v, 0, MAX_SEED, "a whole number"))):
+            value = getattr(self, attr)
+            try:
+                object.__setattr__(self, attr, check(value))
+            except RuleError as exc:
+                raise SpecError(attr, f"{exc.problem}, got {_short(value)}; allowed: "
+                                f"{exc.allowed}") from None
         object.__setattr__(self, "policies", _check_params(self.policies, STATE_LEVERS,
                                                            "policies.all"))
         overrides = {}
@@ -157,10 +289,11 @@ def check_event(event: Event, codes, horizon: int, path: str) -> None:
         raise SpecError(f"{path}.kind", f"unknown event kind {event.kind!r}"
                         f"{suggest(str(event.kind), EVENT_KINDS)}; allowed: "
                         f"{', '.join(EVENT_KINDS)}")
-    if isinstance(event.step, bool) or not isinstance(event.step, int) \
-            or not 1 <= event.step <= horizon:
+    try:
+        check_whole(event.step, 1, horizon)
+    except RuleError:
         raise SpecError(f"{path}.step", f"expected a step from 1 to the horizon ({horizon}), "
-                        f"got {event.step!r}")
+                        f"got {_short(event.step)}") from None
     targets = tuple(event.targets)
     if targets != ("all",):
         if not targets:
@@ -169,26 +302,23 @@ def check_event(event: Event, codes, horizon: int, path: str) -> None:
             if t not in codes:
                 raise SpecError(f"{path}.targets", f"unknown state {t!r}{suggest(str(t), codes)};"
                                 f" states in this region: {', '.join(codes)}")
+    if not isinstance(event.params, dict):
+        raise SpecError(f"{path}.params", f"expected a mapping of parameters, got "
+                        f"{_short(event.params)}")
     declared = {p.name: p for p in EVENT_KINDS[event.kind].params}
     for key, value in event.params.items():
         where = f"{path}.params.{key}"
         if key not in declared:
-            raise SpecError(where, f"unknown parameter for {event.kind}{suggest(key, declared)};"
+            raise SpecError(where, f"unknown parameter for {event.kind}"
+                            f"{suggest(str(key), declared)};"
                             f" allowed: {', '.join(declared) or 'none'}")
-        p = declared[key]
-        if p.type == "bloc" and value not in BLOCS:
-            raise SpecError(where, f"unknown bloc {value!r}; allowed: {', '.join(BLOCS)}")
-        if p.type == "layer" and value not in LAYERS:
-            raise SpecError(where, f"unknown layer {value!r}; allowed: {', '.join(LAYERS)}")
-        if p.type == "vendor" and value not in VENDOR_KEYS and not (value == "" and
-                                                                   event.kind == "price_shock"):
-            raise SpecError(where, f"unknown supplier {value!r}{suggest(str(value), VENDOR_KEYS)}"
-                            f"; allowed: {', '.join(VENDOR_KEYS)}")
-        if p.type in ("int", "float"):
-            ok = isinstance(value, (int, float)) and not isinstance(value, bool) \
-                and value == value and p.low <= value <= p.high \
-                and (p.type == "float" or float(value).is_integer())
-            if not ok:
-                kind = "a whole number" if p.type == "int" else "a number"
-                raise SpecError(where, f"expected {kind} from {p.low} to {p.high} "
-                                f"({p.description}), got {value!r}")
+        try:
+            check_event_param(declared[key], event.kind, value)
+        except RuleError as exc:
+            raise SpecError(where, f"{exc.problem}, got {_short(value)}; allowed: "
+                            f"{exc.allowed}") from None
+
+
+def _short(value: object, limit: int = 60) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."

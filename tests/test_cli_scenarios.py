@@ -149,7 +149,7 @@ def test_validate_mixed_good_and_bad_exits_2(capsys):
     assert main(["validate", "baseline", bad, "possession"]) == 2
     captured = capsys.readouterr()
     assert len(captured.out.splitlines()) == 2
-    assert captured.err.splitlines()[-1] == "1 of 3 scenario(s) invalid"
+    assert captured.err.splitlines()[-1] == "1 of 3 file(s) invalid"
 
 
 def test_list_shows_every_shipped_scenario_on_one_line(capsys):

@@ -42,7 +42,7 @@ def test_validate_gives_the_specific_one_line_message(name, capsys):
     assert rc == 2
     assert out == ""
     lines = err.splitlines()
-    assert len(lines) == 2, err  # the error, then "1 of 1 scenario(s) invalid"
+    assert len(lines) == 2, err  # the error, then "1 of 1 file(s) invalid"
     message = lines[0]
     assert message.startswith("sovsim: error: ")
     assert "Traceback" not in err
@@ -72,7 +72,7 @@ def test_whole_corpus_through_the_real_cli_in_bounded_time():
     assert "Traceback" not in proc.stderr + proc.stdout
     lines = proc.stderr.splitlines()
     assert len(lines) == len(FILES) + 1
-    assert lines[-1] == f"{len(FILES)} of {len(FILES)} scenario(s) invalid"
+    assert lines[-1] == f"{len(FILES)} of {len(FILES)} file(s) invalid"
     assert proc.stdout == ""
 
 

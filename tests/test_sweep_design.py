@@ -154,7 +154,7 @@ def test_design_errors(design, path, words):
 def test_file_errors(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("name: x\nscenarios: [possession\n")
-    with pytest.raises(ExperimentError, match=r"bad\.yaml: line \d+: not valid YAML"):
+    with pytest.raises(ExperimentError, match=r"bad\.yaml: line \d+, column \d+: malformed YAML"):
         load_experiment(bad)
     with pytest.raises(ExperimentError, match="no such experiment file"):
         load_experiment(tmp_path / "missing.yaml")
@@ -163,7 +163,7 @@ def test_file_errors(tmp_path):
         load_experiment(bad)
     # an unsafe tag is refused by safe loading, not executed
     bad.write_text("name: !!python/object/apply:os.system ['true']\n")
-    with pytest.raises(ExperimentError, match="not valid YAML"):
+    with pytest.raises(ExperimentError, match="tag not allowed in an? experiment file"):
         load_experiment(bad)
 
 
