@@ -47,27 +47,52 @@ PROCESS: tuple[tuple[str, str], ...] = (
 )
 
 
+#: ``rng`` not given: use the scenario's own seed (``spec.seed``).
+_SPEC_SEED: Any = object()
+#: Keys of a Mesa ``Scenario`` that are Mesa's, not model parameters.
+_MESA_SCENARIO_KEYS = frozenset({"rng", "model", "_scenario_id"})
+
+
 class SovereigntyModel(mesa.Model):
     """Regional AI interdependence: who supplies, who tests, who bargains, who owns.
 
     Args:
         spec: the resolved scenario (default: ASEAN-11, all defaults).
-        rng: seed for every random stream (default: ``spec.seed``).
+        rng: seed for every random stream. Not given: ``spec.seed``. ``None``: a fresh
+            seed from OS entropy, as in Mesa (``mesa.batch_run(..., rng=[None] * n)`` gives
+            n different runs); the seed drawn is recorded in ``self.seed`` and the results'
+            provenance, so the run can be repeated.
         horizon: quarters to run (default: ``spec.horizon``).
+        scenario: a Mesa ``Scenario`` (Mesa's SolaraViz passes one on Reset): its parameters
+            are lever or uncertainty values (or ``horizon``), its ``rng`` the seed.
         collect: also record outcomes in a Mesa ``DataCollector`` (``self.datacollector``).
             The tidy outcome arrays behind :meth:`results` are always kept.
         **values: lever or uncertainty values applied on top of ``spec`` for all states
             (so ``mesa.batch_run`` can sweep them as keyword arguments).
     """
 
-    def __init__(self, spec: ScenarioSpec | None = None, *, rng: Any = None,
-                 horizon: int | None = None, collect: bool = True, **values: Any) -> None:
+    def __init__(self, spec: ScenarioSpec | None = None, *, rng: Any = _SPEC_SEED,
+                 horizon: int | None = None, collect: bool = True,
+                 scenario: Any = None, **values: Any) -> None:
+        if scenario is not None:
+            given = {k: v for k, v in vars(scenario).items() if k not in _MESA_SCENARIO_KEYS}
+            horizon = given.pop("horizon", horizon)
+            values = {**given, **values}
+            if rng is _SPEC_SEED and scenario.rng is not None:
+                rng = scenario.rng
         spec = spec or ScenarioSpec()
         if values or horizon is not None:
             spec = spec.with_values(**values)
             if horizon is not None:
                 spec = replace(spec, horizon=horizon)  # replace() re-validates
-        seed = spec.seed if rng is None else rng
+        if rng is _SPEC_SEED:
+            seed = spec.seed
+        elif rng is None:  # Mesa's meaning: a fresh seed (recorded, so it can be repeated)
+            seed = int(np.random.SeedSequence().entropy % 2**63)
+        else:
+            seed = int(rng) if isinstance(rng, np.integer) else rng
+        if isinstance(seed, int) and seed != spec.seed:
+            spec = replace(spec, seed=seed)
         super().__init__(rng=seed)
         self.spec = spec
         self.seed = seed

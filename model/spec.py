@@ -275,10 +275,12 @@ class ScenarioSpec:
         return out
 
     def digest(self) -> str:
-        """A short content hash for provenance (name and description excluded)."""
+        """A short content hash of the scenario: policies, events, region and uncertainties.
+        Name, description, seed and horizon are excluded (seed and horizon are recorded
+        beside it), so ``run``, ``compare``, ``show`` and a sweep report the same hash."""
         body = self.to_dict()
-        body.pop("name")
-        body.pop("description")
+        for key in ("name", "description", "seed", "horizon"):
+            body.pop(key)
         text = json.dumps(body, sort_keys=True, default=str)
         return hashlib.sha256(text.encode()).hexdigest()[:12]
 

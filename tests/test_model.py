@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from model import Event, ScenarioSpec, SovereigntyModel, StateData, run
+from model import Event, ScenarioSpec, SovereigntyModel, SpecError, StateData, run
 from model.agents import RegionalBodyAgent, StateAgent
 from model.parameters import STATE_OUTCOMES
 
@@ -148,7 +148,6 @@ def test_custom_region():
 
 
 def test_invalid_values_name_the_field():
-    from model import SpecError
     with pytest.raises(SpecError, match=r"policies.all.ours_premium: 2.0 is out of range"):
         ScenarioSpec(policies={"ours_premium": 2.0})
     with pytest.raises(SpecError, match="did you mean 'pooled_evaluation'"):
@@ -210,3 +209,35 @@ def test_a_national_model_can_pay_off_where_language_needs_are_strong():
             rows[build] = states[states.iso3 == "PHL"]["public_value"].mean()
         gains.append(rows[True] - rows[False])
     assert np.mean(gains) > 0
+
+
+def test_no_seed_means_a_fresh_recorded_seed_as_in_mesa():
+    rows = mesa.batch_run(SovereigntyModel, {"horizon": [3]}, number_processes=1,
+                          data_collection_period=-1, max_steps=10, display_progress=False,
+                          rng=[None, None])
+    runs = {r["RunId"]: r["cumulative_cost"] for r in rows if r["iso3"] == "IDN"}
+    assert len(set(runs.values())) == 2  # two different runs, not one run twice
+    model = SovereigntyModel(rng=None, horizon=3, collect=False)
+    model.run()
+    again = SovereigntyModel(rng=model.seed, horizon=3, collect=False)
+    again.run()
+    assert model.results().provenance["seed"] == model.seed
+    assert (again.state_metrics == model.state_metrics).all()  # the recorded seed repeats it
+    assert SovereigntyModel(horizon=1, collect=False).seed == 1  # not given: the spec's seed
+
+
+def test_a_mesa_scenario_sets_values_and_seed():
+    from mesa.experimental.scenarios import Scenario
+    model = SovereigntyModel(scenario=Scenario(rng=3, pooled_evaluation=True, horizon=4),
+                             collect=False)
+    assert model.seed == 3 and model.horizon == 4
+    assert model.spec.value("pooled_evaluation") is True
+    with pytest.raises(SpecError, match="unknown parameter"):
+        SovereigntyModel(scenario=Scenario(rng=1, pooled_evaluaton=True), collect=False)
+
+
+def test_one_scenario_hash_whatever_the_seed_and_horizon():
+    spec = ScenarioSpec().with_values(pooled_evaluation=True)
+    assert run(spec, seed=1, steps=2).provenance["scenario_hash"] == \
+        run(spec, seed=7, steps=3).provenance["scenario_hash"] == spec.digest()
+    assert spec.digest() != ScenarioSpec().digest()
