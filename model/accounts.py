@@ -50,7 +50,6 @@ class Accounts:
         self.cumulative_cost = np.zeros(S)
         self.outage_quarters = np.zeros(S)
         self.incident = np.zeros(N, dtype=bool)
-        self.served = np.ones(N, dtype=bool)
         # quarter 0: the status quo's bill, so the first plan has a forecast
         self.service_bill = np.zeros(S)
         self.outage_cost = np.zeros(S)
@@ -123,7 +122,6 @@ class Accounts:
             drop, dropped_value = self._cut_coverage(model, served & billed, over)
             served = served & ~drop
             self._bill(model, billed & ~drop)
-        self.served = served
         total = self.service_bill + self.outage_cost + market.switch_paid + self.discretionary
         arrears = np.maximum(total - self.budget, 0.0)
         self.spend = total - arrears

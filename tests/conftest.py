@@ -12,3 +12,21 @@ def default_model() -> SovereigntyModel:
     model = SovereigntyModel(ScenarioSpec(), collect=True)
     model.run()
     return model
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    """The shipped scenarios, for in-process UI tests."""
+    from ui.catalog import shipped_catalog
+    return shipped_catalog()
+
+
+@pytest.fixture
+def page(catalog):
+    """A fresh workshop page rendered in process (``solara.render``)."""
+    import solara
+
+    import app
+    box, rc = solara.render(app.Workshop(catalog, None), handle_error=False)
+    yield rc
+    rc.close()

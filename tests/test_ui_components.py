@@ -23,20 +23,7 @@ import app
 from model import LEVERS, STATE_OUTCOMES, UNCERTAINTIES
 from ui import share
 from ui import state as st
-from ui.catalog import shipped_catalog
 from ui.components import About
-
-
-@pytest.fixture(scope="module")
-def catalog():
-    return shipped_catalog()
-
-
-@pytest.fixture
-def page(catalog):
-    box, rc = solara.render(app.Workshop(catalog, None), handle_error=False)
-    yield rc
-    rc.close()
 
 
 def control_chart(rc) -> str:

@@ -4,12 +4,16 @@ its own region works everywhere, and a failed render gives one line, not a trace
 from __future__ import annotations
 
 import ipyvuetify as v
-import pytest
 import solara
-from ui_helpers import button, html, tab, textarea, texts, with_class
+from ui_helpers import (
+    button,
+    html,
+    tab,
+    textarea,
+    texts,
+    with_class,
+)
 
-import app
-from ui.catalog import shipped_catalog
 from ui.components import Guarded
 
 CUSTOM_REGION = """name: trio
@@ -24,18 +28,6 @@ policies:
   BBB: {national_model: true}
 horizon: 40
 """
-
-
-@pytest.fixture(scope="module")
-def catalog():
-    return shipped_catalog()
-
-
-@pytest.fixture
-def page(catalog):
-    box, rc = solara.render(app.Workshop(catalog, None), handle_error=False)
-    yield rc
-    rc.close()
 
 
 def select(rc, label: str) -> v.Select:
