@@ -30,7 +30,7 @@ from . import incidents as m9
 from . import supply
 
 if TYPE_CHECKING:
-    from .model import SovereigntyModel
+    from .engine import Engine as SovereigntyModel
 
 #: Discretionary items in order of priority (docs/ODD.md, "Accounting and budgets").
 PRIORITIES = ("programme_opex", "fees", "programme_capex", "standards", "evaluation",
@@ -78,8 +78,8 @@ class Accounts:
             "procurement": lever["procurement_capacity_share"] * self.budget,
             "compute": lever["domestic_compute_share"] * self.budget,
             "voluntary": lever["regional_contribution_share"] * self.budget * body.member * (
-                model.policy.region["pooled_evaluation"] or model.policy.region[
-                    "joint_procurement"]),
+                model.policy.region["pooled_evaluation"] | model.policy.region[
+                    "joint_procurement"])[model.run_of],
         }
         free = np.maximum(self.budget - self.full_bill - self.outage_cost, 0.0)
         deferred = np.zeros_like(free)
@@ -100,16 +100,16 @@ class Accounts:
         by_layer = market.price.ravel().take(market.cell)
         self.workflow_price = by_layer.sum(axis=0)
         bought = np.where(sup.is_national[market.supplier], 0.0, by_layer).sum(axis=0)
-        unit = (model.volume * world.usage)[wf.owner] * world.effective_unit_cost.take(
-            market.supplier).sum(axis=0)
+        unit = (model.volume * world.usage_rows)[wf.owner] * world.effective_unit_cost.take(
+            wf.run_cell + market.supplier).sum(axis=0)
         cut = market.outage_left > 0
         self.service_bill, self.market_bill, self.unit_bill, cut_count = wf.sums(
             self.workflow_price * paid, bought * paid, unit * paid, cut)
-        fallback = model.u["outage_cost_factor"] * model.reference_price * world.usage
+        fallback = model.us("outage_cost_factor") * model.reference_price * world.usage_rows
         self.outage_cost = fallback * cut_count
 
     def settle(self, model: SovereigntyModel, initial: bool = False) -> None:
-        u, market, wf, sup = model.u, model.market, model.workflows, model.suppliers
+        market, wf, sup = model.market, model.workflows, model.suppliers
         supplied = market.outage_left == 0
         billed = ~supply.cut_off(market.cell, market.unavailable)
         self._bill(model, billed)
@@ -127,12 +127,13 @@ class Accounts:
         self.spend = total - arrears
         self.unfunded = self.deferred + dropped_value + arrears
         # M9 incidents on served high-stakes workflows (fixed-shape draws)
-        draws = model.streams["incidents"].random(wf.n)
+        draws = np.concatenate(model.draws("incidents", lambda g: g.random(wf.per_run)))
         evaluated = model.evaluation.evaluated_workflows(model)
         mv = market.supplier[0]
-        p = m9.probability(u["incident_base_rate"], sup.reliability.take(market.supplier).prod(
-            axis=0), evaluated, u["unevaluated_risk_multiplier"], u["evaluation_effectiveness"],
-            model.c["reference_unreliability"]) * model.world.incident_factor.take(mv)
+        p = m9.probability(model.uw("incident_base_rate"), sup.reliability.take(
+            market.supplier).prod(axis=0), evaluated, model.uw("unevaluated_risk_multiplier"),
+            model.uw("evaluation_effectiveness"), model.c["reference_unreliability"]
+        ) * model.world.incident_factor.take(wf.run_cell + mv)
         self.incident = served & wf.high_stakes & (draws < p)
         if initial:
             self.incident[:] = False

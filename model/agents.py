@@ -83,15 +83,15 @@ class VendorAgent(mesa.Agent):
         """True quality now (for a national programme: its owner's model)."""
         if self.state is not None:
             return float(self.model.programmes.quality[self.state])
-        return float(self.model.world.quality[self.index])
+        return float(self.model.world.quality[0, self.index])
 
     @property
     def unit_cost(self) -> float:
-        return float(self.model.world.unit_cost[self.index])
+        return float(self.model.world.unit_cost[0, self.index])
 
     @property
     def active(self) -> bool:
-        return bool(self.model.world.active[self.index])
+        return bool(self.model.world.active[0, self.index])
 
     def price_for(self, iso3: str) -> float:
         """Price per workflow-quarter this supplier charges a state now (US$ m)."""
@@ -107,7 +107,7 @@ class RegionalBodyAgent(mesa.Agent):
 
     @property
     def cohesion(self) -> float:
-        return self.model.body.cohesion
+        return self.model.cohesion
 
     @property
     def members(self) -> list[str]:

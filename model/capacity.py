@@ -18,7 +18,7 @@ import numpy as np
 from .evaluation import accumulate, capacity
 
 if TYPE_CHECKING:
-    from .model import SovereigntyModel
+    from .engine import Engine as SovereigntyModel
 
 
 def spillover(own_capacity, talent_capacity, spill: float) -> np.ndarray:
@@ -30,15 +30,15 @@ class Capacities:
     """Stocks (3, S): evaluation, procurement, national compute (US$ m); standards level."""
 
     def __init__(self, model: SovereigntyModel) -> None:
-        region, u, c = model.region, model.u, model.c
-        half = u["evaluation_half_capacity"]
+        region, c = model.region, model.c
+        half = model.us("evaluation_half_capacity")
         S = region.n
         self.stocks = np.array((
             half * (c["initial_evaluation_readiness"] * region.readiness
                     + c["initial_evaluation_body"] * region.has_eval_body),
             half * c["initial_procurement_readiness"] * region.readiness,
             np.zeros(S)))  # data-centre MW today is mostly foreign-owned colocation
-        self.half = np.array((half, half, c["compute_half_capacity"]))[:, None]
+        self.half = np.array((half, half, np.full(S, c["compute_half_capacity"])))
         self.standards = np.zeros(S)
         self.adoption_due = np.zeros(S)
         self.running_due = np.zeros(S)
@@ -49,7 +49,7 @@ class Capacities:
     def _refresh(self, model: SovereigntyModel) -> None:
         cap = capacity(self.stocks, self.half)
         talent = model.programmes.talent_capacity(model)
-        spill = model.u["talent_spillover"]
+        spill = model.us("talent_spillover")
         self.evaluation = spillover(cap[0], talent, spill)
         self.procurement = spillover(cap[1], talent, spill)
         self.compute = cap[2]
@@ -59,17 +59,19 @@ class Capacities:
 
     def standards_due(self, model: SovereigntyModel) -> np.ndarray:
         """(S,) what adopting and running to standards costs this quarter."""
-        u, c, body = model.u, model.c, model.body
+        c, body = model.c, model.body
         own = model.policy.lever["interop_standards"]
-        if body.shared_level == 0.0 and not own.any() and not self.standards.any():
+        shared = body.shared_level[model.run_of]
+        if not shared.any() and not own.any() and not self.standards.any():
             self._step_up = self.adoption_due = self.running_due = self._none
             return self._none  # no standard wanted or held: nothing to pay
-        target = np.maximum(own, np.where(body.member, body.shared_level, 0.0))
+        target = np.maximum(own, np.where(body.member, shared, 0.0))
         self.standards = np.minimum(self.standards, target)  # lowering a target costs nothing
         self._step_up = np.minimum(target - self.standards, c["standards_adoption_rate"])
         annual_services = 4.0 * model.accounts.service_bill
-        self.adoption_due = self._step_up * u["standards_adoption_cost"] * annual_services
-        self.running_due = self.standards * u["standards_running_cost"] * \
+        self.adoption_due = self._step_up * model.us("standards_adoption_cost") \
+            * annual_services
+        self.running_due = self.standards * model.us("standards_running_cost") * \
             model.accounts.service_bill
         return self.adoption_due + self.running_due
 
@@ -78,7 +80,7 @@ class Capacities:
         funded = model.accounts.funded
         investment = np.array((funded["evaluation"], funded["procurement"],
                                funded["compute"] * model.world.chip_access))
-        self.stocks = accumulate(self.stocks, investment, model.u["capacity_depreciation"])
+        self.stocks = accumulate(self.stocks, investment, model.us("capacity_depreciation"))
         if self._step_up.any():
             paid = np.maximum(funded["standards"] - self.running_due, 0.0)
             share = np.where(self.adoption_due > 0, np.minimum(

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
-    from .model import SovereigntyModel
+    from .engine import Engine as SovereigntyModel
 
 
 def capacity(stock, half_capacity: float) -> np.ndarray:
@@ -53,51 +53,63 @@ def perceived(known, estimate, claimed) -> np.ndarray:
 
 
 class Evaluation:
-    """Who knows what about which supplier: ``known`` and ``estimate`` (S, V)."""
+    """Who knows what about which supplier: ``known`` and ``estimate`` (R*S, V); the
+    pool's ``pool_known`` and ``pool_estimate`` (R, V)."""
 
     def __init__(self, model: SovereigntyModel) -> None:
-        S, V = model.region.n, model.suppliers.n
-        self.known = np.zeros((S, V), dtype=bool)
-        self.estimate = np.zeros((S, V))
-        self.pool_known = np.zeros(V, dtype=bool)
-        self.pool_estimate = np.zeros(V)
+        RS, V = model.region.n, model.suppliers.n
+        self.known = np.zeros((RS, V), dtype=bool)
+        self.estimate = np.zeros((RS, V))
+        self.pool_known = np.zeros((model.R, V), dtype=bool)
+        self.pool_estimate = np.zeros((model.R, V))
         self.q_true = model.true_quality()
 
     def step(self, model: SovereigntyModel) -> None:
         u, c, sup, body = model.u, model.c, model.suppliers, model.body
-        S, V = model.region.n, sup.n
+        S, V, run_of = model.S, sup.n, model.run_of
         self.q_true = model.true_quality()
-        rng = model.streams["evaluation"]
-        # fixed shapes: row 0 pooled tests, row 1 releases, rows 2.. each state's own tests
-        uniform, normal = rng.random((S + 2, V)), rng.normal(size=(S + 1, V))
-        stale = (uniform[1] < u["evaluation_staleness"]) & sup.releases
-        self.known &= ~stale
+        # fixed shapes per run: row 0 pooled tests, row 1 releases, rows 2.. each state's own
+        # tests
+        uniform = model.draws("evaluation", lambda g: (g.random((S + 2, V)),
+                                                       g.normal(size=(S + 1, V))))
+        pool_uniform = np.array([x[0][0] for x in uniform])
+        release = np.array([x[0][1] for x in uniform])
+        own_uniform = np.concatenate([x[0][2:] for x in uniform])
+        pool_normal = np.array([x[1][0] for x in uniform])
+        own_normal = np.concatenate([x[1][1:] for x in uniform])
+        stale = (release < u["evaluation_staleness"][:, None]) & sup.releases  # (R, V)
+        self.known &= ~stale[run_of]
         self.pool_known &= ~stale
         unavailable = model.market.unavailable
         noise_scale = c["evaluation_noise"]
-        body.evaluations_last = 0
-        if model.policy.region["pooled_evaluation"] and body.member.any():
-            cap = body.pooled_capacity(model) * body.cohesion
-            testable = sup.is_model & model.world.active & ~sup.is_national
-            # the pool tests a supplier on behalf of all (row 0 of q_true: quality differs
-            # by state only for open weights, where talent matters; the pool reports the
-            # state-independent base)
+        body.evaluations_last = np.zeros(model.R, dtype=np.int64)
+        pooled = model.policy.region["pooled_evaluation"] & (body.members(model) > 0)
+        if pooled.any():
+            cap = (body.pooled_capacity(model) * body.cohesion)[:, None]
+            testable = sup.is_model & model.world.active & ~sup.is_national  # (R, V)
+            # the pool tests a supplier on behalf of all (quality differs by state only for
+            # open weights, where talent matters; the pool reports the state-independent
+            # base)
             base = model.world.quality
-            tested = (uniform[0] < cap) & testable & ~self.pool_known
-            fresh = base + normal[0] * noise_scale * (1.0 - cap)
+            tested = (pool_uniform < cap) & testable & ~self.pool_known & pooled[:, None]
+            fresh = base + pool_normal * noise_scale * (1.0 - cap)
             self.pool_estimate = np.where(tested, fresh, self.pool_estimate)
             self.pool_known |= tested
-            body.evaluations_last = int(tested.sum())
-            body.evaluated_share = float(self.pool_known[testable].mean()) if testable.any() \
-                else 0.0
-            shared = body.member[:, None] & self.pool_known & ~self.known
+            body.evaluations_last = tested.sum(axis=1)
+            count = testable.sum(axis=1)
+            share = (self.pool_known & testable).sum(axis=1) / np.maximum(count, 1)
+            body.evaluated_share = np.where(pooled, np.where(count > 0, share, 0.0),
+                                            body.evaluated_share)
+            shared = (body.member & pooled[run_of])[:, None] & self.pool_known[run_of] \
+                & ~self.known
             scale = model.world.quality_scale
-            self.estimate = np.where(shared, self.pool_estimate * scale, self.estimate)
+            self.estimate = np.where(shared, self.pool_estimate[run_of] * scale, self.estimate)
             self.known |= shared
         own = model.capacities.evaluation
         evaluable = sup.is_model & ~unavailable
         self.known, self.estimate, _ = evaluate(self.known, self.estimate, own, self.q_true,
-                                                uniform[2:], normal[1:], evaluable, noise_scale)
+                                                own_uniform, own_normal, evaluable,
+                                                noise_scale)
 
     def evaluated_workflows(self, model: SovereigntyModel) -> np.ndarray:
         """(N,) whether each workflow's model supplier is evaluated by its state."""

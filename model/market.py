@@ -17,7 +17,7 @@ from . import bargaining, diversification, lockin, procurement, supply
 from .evaluation import perceived
 
 if TYPE_CHECKING:
-    from .model import SovereigntyModel
+    from .engine import Engine as SovereigntyModel
 
 
 class Market:
@@ -25,8 +25,7 @@ class Market:
 
     def __init__(self, model: SovereigntyModel) -> None:
         region, sup, wf, c = model.region, model.suppliers, model.workflows, model.c
-        rng = model.streams["setup"]
-        S, V, N = region.n, sup.n, wf.n
+        S, V, N, R = region.n, sup.n, wf.per_run, model.R
         # initial suppliers: the sourced shares; a state with a national model today has a
         # small share of its workflows on it
         model_p = np.where(sup.is_model & ~sup.is_national, sup.initial_share, 0.0)
@@ -36,28 +35,35 @@ class Market:
         model_p[:, sup.national_model] = existing
         compute_p = np.where(~sup.is_model & ~sup.is_national, sup.initial_share, 0.0)
         compute_p = compute_p / compute_p.sum()
-        draws = rng.random((2, N))
+        draws, depth, clock = [], [], []
+        for streams in model.streams:  # each run's "setup" stream, in the one-run order
+            rng = streams["setup"]
+            draws.append(rng.random((2, N)))
+            depth.append(rng.uniform(0.0, c["initial_lockin_max"], (2, N)))
+            clock.append(rng.random(N))
+        draws = np.concatenate(draws, axis=1)
         model_v = (draws[0][:, None] > np.cumsum(model_p, axis=1)[wf.owner]).sum(axis=1)
         compute_v = (draws[1][:, None] > np.cumsum(compute_p)).sum(axis=1)
         self.supplier = np.minimum(np.array((model_v, compute_v)), V - 1)
-        self.depth = rng.uniform(0.0, c["initial_lockin_max"], (2, N))
+        self.depth = np.concatenate(depth, axis=1)
         term = model.policy.lever["contract_term"][wf.owner]
-        self.contract_left = np.floor(rng.random(N) * term).astype(np.int64) + 1
-        self.outage_left = np.zeros(N, dtype=np.int64)
-        self.stuck = np.zeros(N, dtype=bool)
+        self.contract_left = np.floor(np.concatenate(clock) * term).astype(np.int64) + 1
+        self.outage_left = np.zeros(wf.n, dtype=np.int64)
+        self.stuck = np.zeros(wf.n, dtype=bool)
         self.switch_paid = np.zeros(S)
         self._update_shares(model)
         self.initial_regional_share = self.load / N
-        headroom = model.u["capacity_headroom"]
+        headroom = model.u["capacity_headroom"][:, None]
         self.capacity = np.where(sup.uncapped | sup.is_national, np.inf,
                                  headroom * np.maximum(self.load, c["capacity_floor_share"] * N))
+        del R
         self.refresh_supply(model)
         self.quote(model)
 
     # -- derived views ------------------------------------------------------------------------
     @property
     def utilisation(self) -> np.ndarray:
-        """(V,) regional load over capacity (0 where uncapped)."""
+        """(R, V) regional load over capacity (0 where uncapped)."""
         return np.where(np.isfinite(self.capacity), self.load / self.capacity, 0.0)
 
     def _update_shares(self, model: SovereigntyModel) -> None:
@@ -68,7 +74,7 @@ class Market:
         both = np.bincount(cells, wf.stakes_both, minlength=S * V)
         self.shares = both.reshape(S, V) / wf.stakes_total[:, None]
         counts = np.bincount(cells, minlength=S * V).reshape(S, V)
-        self.load = counts.sum(axis=0).astype(float)
+        self.load = counts.reshape(model.R, model.S, V).sum(axis=1).astype(float)
         self.national_load = counts[:, model.suppliers.national_compute]
 
     # -- phases -------------------------------------------------------------------------------
@@ -76,7 +82,7 @@ class Market:
         """Which suppliers can serve whom this quarter (M6): restrictions and exits, national
         models not yet released, national compute with no room to host."""
         sup = model.suppliers
-        unavailable = model.world.blocked(model.steps)
+        unavailable = model.world.blocked(model)
         unavailable[:, sup.national_model] |= ~model.programmes.released
         unavailable[:, sup.national_compute] |= model.capacities.hosting < 1.0
         self.unavailable = unavailable
@@ -92,39 +98,45 @@ class Market:
         due = forced | (self.contract_left <= 0) | self.stuck
         self.switch_paid = np.zeros(model.region.n)
         if due.any():
-            self._renew(model, np.flatnonzero(due), forced[due])
+            self._renew(model, np.flatnonzero(due))
         self._update_shares(model)
-        self.depth = lockin.deepen(self.depth, u["lockin_growth"])
+        self.depth = lockin.deepen(self.depth, model.uw("lockin_growth"))
         threshold = c["utilisation_threshold"]
         tight = np.clip((self.utilisation - threshold) / (1.0 - threshold), 0.0, 1.0)
-        self.capacity = self.capacity * (1.0 + u["capacity_expansion"] * tight)
+        self.capacity = self.capacity * (1.0 + u["capacity_expansion"][:, None] * tight)
         self.quote(model)
 
-    def _renew(self, model: SovereigntyModel, idx: np.ndarray, forced: np.ndarray) -> None:
+    def _renew(self, model: SovereigntyModel, idx: np.ndarray) -> None:
         """Tender every workflow in ``idx`` (both layers); pay switching costs; set outages
         for workflows forced off an unavailable supplier or left with no room anywhere."""
-        u, c, sup, wf = model.u, model.c, model.suppliers, model.workflows
+        c, sup, wf = model.c, model.suppliers, model.workflows
         lever, ev = model.policy.lever, model.evaluation
         S, V = model.region.n, sup.n
         s = wf.owner[idx]
+        run = model.run_of_wf[idx]
         n = len(idx)
         high = wf.high_stakes[idx]
         current = self.supplier[:, idx]
         depth = self.depth[:, idx]
         exposure = lockin.exposure(depth, sup.portability[current],
-                                   model.capacities.standards[s], u["standards_effect"])
+                                   model.capacities.standards[s],
+                                   model.u["standards_effect"][run])
         cost_to_leave = lockin.switching_cost(exposure, 4 * self.price[s, current],
-                                              u["switching_cost_max"])
+                                              model.u["switching_cost_max"][run])
         term = lever["contract_term"][s]
-        reference = model.reference_price[s] * model.world.usage
-        penalty = u["price_weight"] * cost_to_leave / (reference * term)
+        reference = model.reference_price[s] * model.world.usage[run]
+        price_weight = model.u["price_weight"][run]
+        penalty = price_weight * cost_to_leave / (reference * term)
         believed = perceived(ev.known, ev.estimate, np.minimum(ev.q_true + sup.hype, 1.0))
         reliability = np.where(ev.known, sup.reliability, sup.claimed_reliability)
-        noise = model.streams["procurement"].gumbel(size=(n, V))
+        # each run's tender draws from its own stream, as many rows as it tenders
+        counts = np.bincount(run, minlength=model.R)
+        noise = np.concatenate([model.streams[r]["procurement"].gumbel(size=(int(k), V))
+                                for r, k in enumerate(counts) if k])
         premium = lever["ours_premium"][s][:, None] * sup.is_national
         utility = procurement.score(believed[s] * wf.fit[idx], reliability[s], high,
                                     self.relative_price[s], premium,
-                                    c["procurement_noise"] * noise, u["price_weight"],
+                                    c["procurement_noise"] * noise, price_weight[:, None],
                                     c["reliability_weight"])
         utility = procurement.charge_switching(utility, sup.is_model, current, penalty)
         barred = np.zeros((n, V), dtype=bool)
@@ -145,38 +157,42 @@ class Market:
             # nobody allowed in a layer: the workflow keeps its supplier (cut off if unavailable)
             finite = np.isfinite(np.take_along_axis(masked, winner.T, axis=1).T)
             winner = np.where(finite, winner, current)
-        winner, no_room = self._ration(model, masked, winner, current, s, allowed)
+        winner, no_room = self._ration(model, masked, winner, current, s, run, allowed)
         moved = winner != current
         self.switch_paid = np.bincount(s, (cost_to_leave * moved).sum(0), minlength=S)
         self.supplier[:, idx] = winner
         self.depth[:, idx] = np.where(moved, 0.0, depth)
-        stuck = no_room
-        if forced.any() or self.stuck[idx].any():
-            lost = self.unavailable[s[None, :], current]
-            quarters = lockin.migration_quarters(exposure, u["migration_max_quarters"])
+        # workflows forced off an unavailable supplier lose service while they migrate; one
+        # with no supplier left (or no room anywhere) is stuck and tenders again next quarter
+        lost = self.unavailable[s[None, :], current]
+        if lost.any():
+            quarters = lockin.migration_quarters(exposure, model.u["migration_max_quarters"][run])
             migration = (np.where(moved, quarters, 1) * lost).max(axis=0)
             stuck = (lost & ~moved).any(axis=0) | no_room
             self.outage_left[idx] = np.maximum(self.outage_left[idx],
                                                np.maximum(migration, stuck))
-        elif no_room.any():
+        else:
+            stuck = no_room
             self.outage_left[idx] = np.maximum(self.outage_left[idx], no_room)
         self.stuck[idx] = stuck
         self.contract_left[idx] = np.where(stuck, 1, term)
 
     def _ration(self, model: SovereigntyModel, masked: np.ndarray, winner: np.ndarray,
-                current: np.ndarray, s: np.ndarray, allowed: np.ndarray,
+                current: np.ndarray, s: np.ndarray, run: np.ndarray, allowed: np.ndarray,
                 ) -> tuple[np.ndarray, np.ndarray]:
         """Enforce regional capacity (M6: substitute supply is limited) on the tender's
         winners. Groups: each supplier column, and each state's national compute. The
         tendered workflows' own slots count as free. Over-subscribed awards go to the
         workflows that value them most; a workflow with no room anywhere keeps its current
         supplier if it can, else it is unserved (``no_room``)."""
-        sup, S, V = model.suppliers, model.region.n, model.suppliers.n
+        sup, S, V, R = model.suppliers, model.region.n, model.suppliers.n, model.R
         n = len(s)
         no_room = np.zeros(n, dtype=bool)
-        free = self.capacity - self.load + np.bincount(current.ravel(), minlength=V)
-        free[sup.national_compute] = np.inf  # per state, below
-        awards = np.bincount(winner.ravel(), minlength=V)
+        base = run * V  # groups: (run, supplier column), then each state row's compute
+        free = self.capacity - self.load + np.bincount(
+            (base + current).ravel(), minlength=R * V).reshape(R, V)
+        free[:, sup.national_compute] = np.inf  # per state, below
+        awards = np.bincount((base + winner).ravel(), minlength=R * V).reshape(R, V)
         national = winner[1] == sup.national_compute
         room_national = model.capacities.hosting - self.national_load + np.bincount(
             s, current[1] == sup.national_compute, minlength=S)
@@ -184,11 +200,11 @@ class Market:
             np.bincount(s, national, minlength=S) > room_national + 1e-9).any()
         if not (awards > free + 1e-9).any() and not tight_national:
             return winner, no_room
-        room = np.concatenate([free, room_national])
+        room = np.concatenate([free.ravel(), room_national])
         for k, layer in enumerate(sup.layers):
             def groups_of(local, start=layer.start):
                 col = local + start
-                return np.where(col == sup.national_compute, V + s, col)
+                return np.where(col == sup.national_compute, R * V + s, base + col)
             local, unplaced = procurement.ration(masked[:, layer], winner[k] - layer.start,
                                                  groups_of, room)
             keep = unplaced & allowed[np.arange(n), current[k]]
@@ -199,8 +215,7 @@ class Market:
     def quote(self, model: SovereigntyModel) -> None:
         """M4: bargaining power per state and layer, then prices (S, V) for this quarter."""
         u, c, sup, wf = model.u, model.c, model.suppliers, model.workflows
-        ev, body, policy = model.evaluation, model.body, model.policy
-        S = model.region.n
+        ev, body, policy, run_of = model.evaluation, model.body, model.policy, model.run_of
         available = ~self.unavailable
         q = ev.q_true
         best_model = (q * available * sup.model_mask).max(axis=1, keepdims=True)
@@ -210,49 +225,62 @@ class Market:
             * relative_quality
         standards = model.capacities.standards
         self.exposure = lockin.exposure(self.depth, sup.portability[self.supplier],
-                                        standards[wf.owner] if standards.any() else 0.0,
-                                        u["standards_effect"])
+                                        standards[wf.owner], model.uw("standards_effect"))
+        RS = model.region.n
         ratio = np.bincount(wf.owner_both, self.exposure.ravel(),
-                            minlength=2 * S).reshape(2, S).T
-        ratio *= u["switching_cost_max"] / wf.per_state[:, None]
+                            minlength=2 * RS).reshape(2, RS).T
+        ratio *= model.uc("switching_cost_max") / wf.per_state[:, None]
         alternatives = np.add.reduceat(credible, sup.layer_starts, axis=1) - 1.0
         outside = bargaining.outside_options(alternatives, ratio)
-        self.demand = wf.per_state * model.reference_price * model.world.usage
-        size = bargaining.demand_effect(self.demand, u["demand_half_saturation"])
+        self.demand = wf.per_state * model.reference_price * model.world.usage_rows
+        half = model.us("demand_half_saturation")
+        size = bargaining.demand_effect(self.demand, half)
         evaluation = model.capacities.evaluation
-        pooled = policy.region["pooled_evaluation"] and body.member.any()
-        pool_eval = body.pooled_capacity(model) * body.cohesion if pooled else 0.0
-        if pooled:
-            evaluation = np.maximum(evaluation, np.where(body.member, pool_eval, 0.0))
+        n_members = body.members(model)
+        pooled = policy.region["pooled_evaluation"] & (n_members > 0)  # (R,)
+        pool_eval = np.where(pooled, body.pooled_capacity(model) * body.cohesion, 0.0)
+        if pooled.any():
+            evaluation = np.where(pooled[run_of], np.maximum(
+                evaluation, np.where(body.member, pool_eval[run_of], 0.0)), evaluation)
         weights = (c["weight_outside_options"], c["weight_demand_size"],
                    c["weight_evaluation"], c["weight_procurement"])
-        max_power = u["max_bargaining_power"]
+        max_power = model.uc("max_bargaining_power")
         self.beta_own = bargaining.bargaining_power(outside, size[:, None], evaluation[:, None],
                                                     model.capacities.procurement[:, None],
                                                     max_power, weights)
-        if policy.region["joint_procurement"] and body.member.any():
+        joint = policy.region["joint_procurement"] & (n_members > 0)  # (R,)
+        if joint.any():
             # one bloc, one set of terms: demand-weighted members' outside options, the
             # bloc's demand (scaled by cohesion), the pool's (or members' mean) evaluation,
             # the body's contract skill
             member_demand = self.demand * body.member
-            w = member_demand / member_demand.sum()
+            bloc_demand = model.per_run_sum(member_demand)
+            w = member_demand / np.maximum(bloc_demand, 1e-300)[run_of]
             coh = body.cohesion
+            R = model.R
+            bloc_outside = np.stack([np.bincount(run_of, w * outside[:, k], minlength=R)
+                                     for k in range(outside.shape[1])], axis=1)
+            bloc_evaluation = np.where(pooled, pool_eval, model.per_run_sum(w * evaluation))
             bloc = bargaining.bargaining_power(
-                (w[:, None] * outside).sum(0),
-                bargaining.demand_effect(coh * member_demand.sum(), u["demand_half_saturation"]),
-                pool_eval if pooled else float(w @ evaluation),
-                body.procurement_capacity(model) * coh, max_power, weights)
-            self.beta = np.where(body.member[:, None], bloc[None, :], self.beta_own)
+                bloc_outside,
+                bargaining.demand_effect(coh * bloc_demand, u["demand_half_saturation"])[:, None],
+                bloc_evaluation[:, None],
+                (body.procurement_capacity(model) * coh)[:, None],
+                u["max_bargaining_power"][:, None], weights)  # (R, layers)
+            self.beta = np.where((body.member & joint[run_of])[:, None], bloc[run_of],
+                                 self.beta_own)
         else:
             self.beta = self.beta_own
         beta_by_vendor = self.beta[:, sup.layer_of]
-        side = bargaining.supply_multiplier(self.load / wf.n, self.initial_regional_share,
-                                            self.utilisation, u["share_markup_slope"],
-                                            u["scarcity_markup"], c["utilisation_threshold"],
+        side = bargaining.supply_multiplier(self.load / wf.per_run, self.initial_regional_share,
+                                            self.utilisation, u["share_markup_slope"][:, None],
+                                            u["scarcity_markup"][:, None],
+                                            c["utilisation_threshold"],
                                             c["market_power_floor"], c["market_power_ceiling"])
-        self.markup = bargaining.markup(u["base_markup"], sup.markup_factor, beta_by_vendor, side)
-        per_unit = model.world.effective_unit_cost * (1.0 + self.markup)
-        self.price = (model.volume * model.world.usage)[:, None] * per_unit
+        self.markup = bargaining.markup(model.uc("base_markup"), sup.markup_factor,
+                                        beta_by_vendor, side[run_of])
+        per_unit = model.world.effective_unit_cost[run_of] * (1.0 + self.markup)
+        self.price = (model.volume * model.world.usage_rows)[:, None] * per_unit
         # price over the reference price (2 x volume x usage: both layers at unit cost 1)
         self.relative_price = 0.5 * per_unit
         self.switching_ratio = ratio

@@ -17,18 +17,22 @@ import numpy as np
 from .parameters import REGION_OUTCOMES, STATE_OUTCOMES
 
 if TYPE_CHECKING:
-    from .model import SovereigntyModel
+    from .engine import Engine as SovereigntyModel
 
 STATE_INDEX = {o.name: k for k, o in enumerate(STATE_OUTCOMES)}
 REGION_INDEX = {o.name: k for k, o in enumerate(REGION_OUTCOMES)}
 
 
-def weighted(components: tuple[np.ndarray, ...], weights: tuple[float, ...]) -> np.ndarray:
-    """Weighted mean of outcome arrays (equal weights if all weights are 0)."""
+def weighted(components: tuple[np.ndarray, ...], weights: tuple) -> np.ndarray:
+    """Weighted mean of outcome arrays (equal weights where all weights are 0); weights may
+    be numbers or arrays (one per row)."""
     total = sum(weights)
-    if total <= 0:
-        return sum(components) / len(components)
-    return sum(w * x for x, w in zip(components, weights, strict=True)) / total
+    mean = sum(components) / len(components)
+    if np.ndim(total) == 0 and total <= 0:
+        return mean
+    return np.where(np.asarray(total) > 0, sum(
+        w * x for x, w in zip(components, weights, strict=True)) / np.where(
+            np.asarray(total) > 0, total, 1.0), mean)
 
 
 class Metrics:
@@ -37,13 +41,13 @@ class Metrics:
     def __init__(self, model: SovereigntyModel) -> None:
         S = model.region.n
         self.state = np.zeros((model.horizon + 1, S, len(STATE_OUTCOMES)))
-        self.region = np.zeros((model.horizon + 1, len(REGION_OUTCOMES)))
+        self.region = np.zeros((model.horizon + 1, model.R, len(REGION_OUTCOMES)))
 
     def exit_ability(self, model: SovereigntyModel) -> np.ndarray:
         """(S,) price-weighted share of workflows whose suppliers (both layers) could be left
         within a term at a switching cost of at most the threshold, with an alternative."""
         market, wf = model.market, model.workflows
-        ratio = model.u["switching_cost_max"] * market.exposure  # years of spend, (2, N)
+        ratio = model.uw("switching_cost_max") * market.exposure  # years of spend, (2, N)
         has_alternative = (market.available_count[wf.owner] >= 2).T  # (2, N)
         movable = ((ratio <= model.c["exit_cost_threshold"]) & has_alternative).all(axis=0)
         price = model.accounts.workflow_price
@@ -51,7 +55,7 @@ class Metrics:
 
     def record(self, model: SovereigntyModel) -> None:
         """Compute this quarter's outcomes into the arrays."""
-        t, u = model.steps, model.u
+        t = model.steps
         market, accounts, sup, body = model.market, model.accounts, model.suppliers, model.body
         wf = model.workflows
         shares = market.shares
@@ -61,15 +65,16 @@ class Metrics:
         price_discipline = np.where(bill > 0, unit / np.maximum(bill, 1e-12), 1.0)
         continuity = accounts.served_count / wf.per_state
         exit_ability = self.exit_ability(model)
+        us = model.us
         control = weighted((accounts.evaluated_share, exit_ability, price_discipline, continuity),
-                           (u["control_weight_verified"], u["control_weight_exit"],
-                            u["control_weight_price"], u["control_weight_continuity"]))
+                           (us("control_weight_verified"), us("control_weight_exit"),
+                            us("control_weight_price"), us("control_weight_continuity")))
         on_model = shares[:, sup.national_model]
         on_compute = shares[:, sup.national_compute]
-        w = u["possession_weight_model"]
+        w = us("possession_weight_model")
         values = {
             "supplier_hhi": 5000.0 * (shares * shares).sum(1),
-            "external_share": 0.5 * (shares @ sup.external),
+            "external_share": 0.5 * (shares * sup.external).sum(1),
             "largest_supplier_share": shares.max(1),
             "bargaining_power": beta,
             "markup_paid": np.where(unit > 0, bill / np.maximum(unit, 1e-12) - 1.0, 0.0),
@@ -96,5 +101,5 @@ class Metrics:
             "member": body.member,
         }
         self.state[t] = np.array([values[o.name] for o in STATE_OUTCOMES], dtype=float).T
-        self.region[t] = (body.cohesion, body.member.sum(), body.pooled_capacity(model),
-                          body.evaluations_last)
+        self.region[t] = np.stack((body.cohesion, body.members(model),
+                                   body.pooled_capacity(model), body.evaluations_last), axis=1)

@@ -15,37 +15,12 @@ from typing import Any
 import mesa
 import numpy as np
 
-from .accounts import Accounts
 from .agents import RegionalBodyAgent, StateAgent, VendorAgent
-from .body import RegionalBody
-from .capacity import Capacities
-from .evaluation import Evaluation
+from .engine import PROCESS, Engine
 from .events import Event
-from .market import Market
-from .metrics import REGION_INDEX, STATE_INDEX, Metrics
-from .national_programme import NationalProgrammes
-from .parameters import CONSTANT_VALUES, PARAMETERS, REGION_OUTCOMES, STATE_OUTCOMES
-from .policy import Policy
+from .metrics import REGION_INDEX, STATE_INDEX
+from .parameters import REGION_OUTCOMES, STATE_OUTCOMES
 from .spec import ScenarioSpec, SpecError, check_event
-from .streams import make_streams, root_sequence
-from .tables import Region, Suppliers, Workflows
-from .world import World
-
-#: One quarter, in order (docs/ODD.md, "Process overview"): (component, phase).
-PROCESS: tuple[tuple[str, str], ...] = (
-    ("policy", "step"),          # quarter 1 only: the scenario's levers take effect
-    ("world", "step"),           # technology, usage, events, chip access
-    ("accounts", "plan"),        # budgets: what can be funded this quarter
-    ("body", "step"),            # fees collected, pooled capacity, trust, exits, re-entries
-    ("programmes", "step"),      # national programmes: build, release, learn (M5)
-    ("capacities", "step"),      # capacity stocks, standards adopted
-    ("market", "refresh_supply"),  # who can serve whom (M6)
-    ("evaluation", "step"),      # releases -> staleness -> pooled tests -> own tests (M2, M3)
-    ("market", "step"),          # migrations, tenders, lock-in, capacity, prices (M1, M4, M8)
-    ("accounts", "settle"),      # bills, coverage within budget, incidents, value (M9)
-    ("metrics", "record"),       # outcomes
-)
-
 
 #: ``rng`` not given: use the scenario's own seed (``spec.seed``).
 _SPEC_SEED: Any = object()
@@ -97,27 +72,15 @@ class SovereigntyModel(mesa.Model):
         self.spec = spec
         self.seed = seed
         self.horizon = spec.horizon
-        self.streams = make_streams(root_sequence(seed))
-        self.u = {p.name: spec.value(p.name) for p in PARAMETERS.values()
-                  if p.kind == "uncertainty"}
-        self.c = CONSTANT_VALUES
-        # what every component shares
-        self.region = Region(spec.states)
-        self.suppliers = Suppliers.build()
-        self.workflows = Workflows(self.region, self.suppliers, self.c, self.u,
-                                   self.streams["setup"])
-        self.policy = Policy(spec)
-        self._set_volumes()
-        # components, in the order they depend on each other at set-up
-        self.world = World(self)
-        self.programmes = NationalProgrammes(self)
-        self.capacities = Capacities(self)
-        self.body = RegionalBody(self)
-        self.evaluation = Evaluation(self)
-        self.market = Market(self)
-        self.accounts = Accounts(self)
-        self.accounts.open_books(self)
-        self.metrics = Metrics(self)
+        #: the engine with one run; the components below are its components
+        self.engine = engine = Engine([spec], [seed], listener=self)
+        self.streams = engine.streams[0]
+        self.u = {name: values[0].item() for name, values in engine.u.items()}
+        self.c = engine.c
+        for name in ("region", "suppliers", "workflows", "policy", "world", "programmes",
+                     "capacities", "body", "evaluation", "market", "accounts", "metrics"):
+            setattr(self, name, getattr(engine, name))
+        self.volume, self.reference_price = engine.volume, engine.reference_price
         # Mesa agents: views onto the components
         self.states = [StateAgent(self, k) for k in range(self.region.n)]
         self.vendors = {key: VendorAgent(self, j) for j, key in enumerate(self.suppliers.keys)
@@ -126,27 +89,12 @@ class SovereigntyModel(mesa.Model):
             self.add_national_vendor(int(k))
         self.body_agent = RegionalBodyAgent(self)
         self.datacollector = _datacollector() if collect else None
-        self.metrics.record(self)  # quarter 0: the status quo
-        self._collect()
-
-    def _set_volumes(self) -> None:
-        """Workflow volume per state: services cost ``service_budget_share`` of the
-        status-quo budget at quarter-0 reference prices (frontier A on cloud A, no
-        bargaining power)."""
-        status_quo_budget = self.policy.status_quo["ai_budget_share"] * self.region.gdp / 4 / 1e6
-        frontier = self.suppliers.column["frontier_a"]
-        reference_unit = 2.0 * (1.0 + self.u["base_markup"]
-                                * self.suppliers.markup_factor[frontier])
-        self.volume = self.c["service_budget_share"] * status_quo_budget / (
-            self.workflows.per_state * reference_unit)
-        self.reference_price = self.volume * 2.0  # US$ m per workflow-quarter at unit cost
+        self._collect()  # quarter 0: the status quo
 
     # ---------------------------------------------------------------- shared queries
     def true_quality(self) -> np.ndarray:
         """(S, V): true model quality for each state (the national column: its programme)."""
-        q = self.world.base_quality()
-        q[:, self.suppliers.national_model] = self.programmes.quality
-        return q
+        return self.engine.true_quality()
 
     @property
     def iso3(self) -> list[str]:
@@ -188,7 +136,7 @@ class SovereigntyModel(mesa.Model):
 
     @property
     def region_metrics(self) -> np.ndarray:
-        return self.metrics.region
+        return self.metrics.region[:, 0]
 
     @property
     def event_log(self) -> list[dict[str, Any]]:
@@ -200,7 +148,7 @@ class SovereigntyModel(mesa.Model):
 
     @property
     def cohesion(self) -> float:
-        return self.body.cohesion
+        return float(self.body.cohesion[0])
 
     @property
     def members(self) -> int:
@@ -208,11 +156,11 @@ class SovereigntyModel(mesa.Model):
 
     @property
     def pooled_evaluation_capacity(self) -> float:
-        return self.body.pooled_capacity(self)
+        return float(self.body.pooled_capacity(self.engine)[0])
 
     @property
     def pooled_evaluations(self) -> int:
-        return self.body.evaluations_last
+        return int(self.body.evaluations_last[0])
 
     # ---------------------------------------------------------------- vendors as agents
     def add_national_vendor(self, k: int) -> None:
@@ -230,8 +178,7 @@ class SovereigntyModel(mesa.Model):
     # ---------------------------------------------------------------- step
     def step(self) -> None:
         """One quarter: the phases of :data:`PROCESS`, in order."""
-        for component, phase in PROCESS:
-            getattr(getattr(self, component), phase)(self)
+        self.engine.step()
         self._collect()
         if self.steps >= self.horizon:
             self.running = False

@@ -25,7 +25,7 @@ from .evaluation import capacity
 from .vendors import NATIONAL_PROGRAMME
 
 if TYPE_CHECKING:
-    from .model import SovereigntyModel
+    from .engine import Engine as SovereigntyModel
 
 NONE, FINE_TUNE, FROM_SCRATCH = 0, 1, 2
 
@@ -50,13 +50,14 @@ class NationalProgrammes:
     """Per state: route, capex paid, age, release, quality and programme experience."""
 
     def __init__(self, model: SovereigntyModel) -> None:
-        region, u = model.region, model.u
+        region = model.region
         S = region.n
         existing = region.existing_programme
         self.route = np.where(existing, np.where(region.existing_from_scratch, FROM_SCRATCH,
                                                  FINE_TUNE), NONE)
-        self.capex = np.where(self.route == FROM_SCRATCH, u["national_model_capex"],
-                              u["national_model_capex"] * u["fine_tune_capex_share"]) * existing
+        capex = model.us("national_model_capex")
+        self.capex = np.where(self.route == FROM_SCRATCH, capex,
+                              capex * model.us("fine_tune_capex_share")) * existing
         self.paid = self.capex.copy()
         self.experience = self.capex.copy()  # cumulative programme spend (US$ m)
         self.age = np.where(existing, 0, -1)
@@ -75,10 +76,11 @@ class NationalProgrammes:
     def ceiling(self, model: SovereigntyModel) -> np.ndarray:
         """(S,) quality ceiling of each state's route."""
         world, sup = model.world, model.suppliers
-        base = world.quality[sup.open_column] * world.quality_scale[:, sup.open_column]
-        frontier = world.quality[sup.frontier_columns].max()
+        run_of = model.run_of
+        base = world.quality[run_of, sup.open_column] * world.quality_scale[:, sup.open_column]
+        frontier = world.quality[:, sup.frontier_columns].max(axis=1)[run_of]
         return np.where(self.route == FROM_SCRATCH,
-                        model.u["national_model_ceiling"] * frontier, base)
+                        model.us("national_model_ceiling") * frontier, base)
 
     def first_release(self, model: SovereigntyModel) -> np.ndarray:
         c = model.c
@@ -91,16 +93,16 @@ class NationalProgrammes:
 
     def plan(self, model: SovereigntyModel) -> None:
         """Launch new programmes (affordable ones the policy wants), then say what is due."""
-        u, c, lever = model.u, model.c, model.policy.lever
+        c, lever = model.c, model.policy.lever
         self._retire(model, lever["retire_national_model"])
         if not (lever["national_model"] & ~self.launched & ~self.retired).any() and (
                 self.paid >= self.capex).all():
             self.capex_due = np.zeros(model.region.n)  # nothing to launch, nothing owed
-            self.opex_due = u["national_model_opex"] * self.launched
+            self.opex_due = model.us("national_model_opex") * self.launched
             return
         scratch = lever["national_model_from_scratch"]
-        capex = np.where(scratch, u["national_model_capex"],
-                         u["national_model_capex"] * u["fine_tune_capex_share"])
+        full = model.us("national_model_capex")
+        capex = np.where(scratch, full, full * model.us("fine_tune_capex_share"))
         launch = lever["national_model"] & ~self.launched & ~self.retired & affordable(
             capex, 4 * model.accounts.budget, c["national_model_affordability"])
         if launch.any():
@@ -111,7 +113,7 @@ class NationalProgrammes:
                          c["fine_tune_build_quarters"])
         outstanding = np.maximum(self.capex - self.paid, 0.0)
         self.capex_due = np.minimum(self.capex / build, outstanding) * self.launched
-        self.opex_due = u["national_model_opex"] * self.launched
+        self.opex_due = model.us("national_model_opex") * self.launched
 
     def _retire(self, model: SovereigntyModel, wanted: np.ndarray) -> None:
         """Close retiring programmes to new contracts; shut one down (no more running cost,
@@ -128,13 +130,13 @@ class NationalProgrammes:
 
     def step(self, model: SovereigntyModel) -> None:
         """Pay, age, release and train (with what the budget funded)."""
-        c, u = model.c, model.u
+        c = model.c
         if not self.launched.any():
             return
         funded = model.accounts.funded
         self.paid = self.paid + funded["programme_capex"]
         self.experience = self.experience + funded["programme_capex"] + funded["programme_opex"]
-        self.running = funded["programme_opex"] >= self.opex_due - 1e-9
+        self.running = self.launched & (funded["programme_opex"] >= self.opex_due - 1e-9)
         self.age = np.where(self.launched, self.age + 1, -1)
         build = np.where(self.route == FROM_SCRATCH, c["national_model_build_quarters"],
                          c["fine_tune_build_quarters"])
@@ -144,10 +146,11 @@ class NationalProgrammes:
             self.quality = np.where(ready, self.first_release(model), self.quality)
             self.released = self.released | ready
             for k in np.flatnonzero(ready):
-                model.add_national_vendor(k)
+                model.released_national(int(k))
         training = self.released & self.running & ~ready & ~self.retired
         if training.any():
-            learned = learn(self.quality, self.ceiling(model), u["national_model_learning_rate"],
+            learned = learn(self.quality, self.ceiling(model),
+                            model.us("national_model_learning_rate"),
                             model.region.readiness, model.world.chip_access,
                             model.capacities.compute, c["learning_compute_floor"])
             self.quality = np.where(training, learned, self.quality)

@@ -4,7 +4,7 @@ the same region and seed give identical quarter-0 outcomes whatever the scenario
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -15,17 +15,22 @@ _DTYPES = {"bool": bool, "int": np.int64, "float": float}
 
 
 class Policy:
-    """State levers (arrays over states) and region levers (scalars) in force."""
+    """State levers (arrays over state rows) and region levers (arrays over runs) in force,
+    for every run of the batch."""
 
-    def __init__(self, spec: ScenarioSpec) -> None:
-        S = len(spec.states)
-        self.status_quo = {p.name: np.full(S, p.default, dtype=_DTYPES[p.type])
+    def __init__(self, specs: Sequence[ScenarioSpec]) -> None:
+        R, S = len(specs), len(specs[0].states)
+        self.status_quo = {p.name: np.full(R * S, p.default, dtype=_DTYPES[p.type])
                            for p in STATE_LEVERS}
-        self.status_quo_region = {p.name: p.default for p in REGION_LEVERS}
-        self.scenario = {p.name: spec.state_array(p.name) for p in STATE_LEVERS}
-        self.scenario_region = {p.name: spec.value(p.name) for p in REGION_LEVERS}
+        self.status_quo_region = {p.name: np.full(R, p.default, dtype=_DTYPES[p.type])
+                                  for p in REGION_LEVERS}
+        self.scenario = {p.name: np.concatenate([s.state_array(p.name) for s in specs])
+                         for p in STATE_LEVERS}
+        self.scenario_region = {p.name: np.array([s.value(p.name) for s in specs],
+                                                 dtype=_DTYPES[p.type])
+                                for p in REGION_LEVERS}
         self.lever: dict[str, np.ndarray] = self.status_quo
-        self.region: dict[str, Any] = self.status_quo_region
+        self.region: dict[str, np.ndarray] = self.status_quo_region
         self.enacted = False
 
     def step(self, model) -> None:
@@ -34,3 +39,7 @@ class Policy:
             return
         self.lever, self.region, self.enacted = self.scenario, self.scenario_region, True
         model.body.enact(model)
+
+    def on_rows(self, name: str, model) -> np.ndarray:
+        """A region lever's value on every state row."""
+        return self.region[name][model.run_of]

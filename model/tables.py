@@ -39,29 +39,36 @@ def language_offsets() -> dict[str, float]:
 
 
 class Region:
-    """The states of the run: data arrays in region order."""
+    """The states of the run: data arrays in region order, repeated for each of ``runs``
+    runs (row ``r * per_run + k`` is state ``k`` of run ``r``)."""
 
-    def __init__(self, states: tuple[StateData, ...]) -> None:
+    def __init__(self, states: tuple[StateData, ...], runs: int = 1) -> None:
         self.data = states
-        self.n = len(states)
+        self.per_run = S = len(states)
+        self.runs = runs
+        self.n = S * runs  # state rows
         self.iso3 = [s.iso3 for s in states]
         self.index = {code: k for k, code in enumerate(self.iso3)}
-        self.gdp = np.array([s.gdp_usd for s in states])
-        self.population = np.array([s.population for s in states])
-        self.readiness = np.array([s.ai_readiness for s in states]) / 100.0
-        self.has_eval_body = np.array([bool(s.eval_body) for s in states])
-        self.existing_programme = np.array([bool(s.national_model) for s in states])
-        self.existing_from_scratch = np.array(
-            [any(name in s.national_model for name in FROM_SCRATCH_PROGRAMMES) and
-             not _mentions_adapted(s.national_model) for s in states])
-        offsets = language_offsets()
-        self.language_offset = np.array([offsets.get(code, 0.0) for code in self.iso3])
 
-    def rows(self, targets) -> np.ndarray:
-        """Row indices of event targets (ISO3 codes, or ("all",))."""
+        def rows(values, dtype=float):
+            return np.tile(np.array(values, dtype=dtype), runs)
+        self.gdp = rows([s.gdp_usd for s in states])
+        self.population = rows([s.population for s in states])
+        self.readiness = rows([s.ai_readiness for s in states]) / 100.0
+        self.has_eval_body = rows([bool(s.eval_body) for s in states], bool)
+        self.existing_programme = rows([bool(s.national_model) for s in states], bool)
+        self.existing_from_scratch = rows(
+            [any(name in s.national_model for name in FROM_SCRATCH_PROGRAMMES) and
+             not _mentions_adapted(s.national_model) for s in states], bool)
+        offsets = language_offsets()
+        self.language_offset = rows([offsets.get(code, 0.0) for code in self.iso3])
+
+    def rows(self, targets, run: int = 0) -> np.ndarray:
+        """State rows of event targets (ISO3 codes, or ("all",)) in run ``run``."""
+        base = run * self.per_run
         if tuple(targets) == ("all",):
-            return np.arange(self.n)
-        return np.array([self.index[code] for code in targets], dtype=np.int64)
+            return np.arange(base, base + self.per_run)
+        return np.array([base + self.index[code] for code in targets], dtype=np.int64)
 
 
 def _mentions_adapted(text: str) -> bool:
@@ -126,33 +133,49 @@ class Suppliers:
 
 
 class Workflows:
-    """Every state's public-sector AI workflows: owner, stakes, language need and fit."""
+    """Every state's public-sector AI workflows: owner, stakes, language need and fit.
 
-    def __init__(self, region: Region, suppliers: Suppliers, c, u, rng) -> None:
-        S, V = region.n, suppliers.n
-        gdp_bn = region.gdp / 1e9
-        population_m = region.population / 1e6
-        self.per_state = np.maximum(1, np.round(
-            c["workflows_base"] + c["workflows_scale"] * region.readiness * np.log10(1 + gdp_bn)
-            + c["workflows_population_scale"] * np.log10(1 + population_m))).astype(np.int64)
-        self.owner = np.repeat(np.arange(S), self.per_state)
-        self.n = N = len(self.owner)
-        self.n_states = S
-        self.high_stakes = rng.random(N) < c["high_stakes_share"]
-        self.stakes = np.where(self.high_stakes, c["high_stakes_weight"], 1.0)
-        self.state_need = np.clip(u["language_need"] + region.language_offset, 0.05, 0.95)
+    Built per run with that run's "setup" stream, then stacked (run ``r``'s workflows
+    follow run ``r - 1``'s; ``owner`` is the state row)."""
+
+    def __init__(self, engine) -> None:
+        region, suppliers, c = engine.region, engine.suppliers, engine.c
+        S, V, R = region.per_run, suppliers.n, region.runs
+        gdp_bn = region.gdp[:S] / 1e9
+        population_m = region.population[:S] / 1e6
+        per_state = np.maximum(1, np.round(
+            c["workflows_base"] + c["workflows_scale"] * region.readiness[:S]
+            * np.log10(1 + gdp_bn) + c["workflows_population_scale"]
+            * np.log10(1 + population_m))).astype(np.int64)
+        self.per_run = N = int(per_state.sum())
+        self.per_state = np.tile(per_state, R)
+        self.owner = np.repeat(np.arange(S * R), self.per_state)
+        self.n = len(self.owner)
+        self.n_states = S * R
+        self.state_need = np.clip(engine.us("language_need") + region.language_offset,
+                                  0.05, 0.95)
         need = self.state_need[self.owner]
         k = c["language_need_concentration"]
-        self.language_need = rng.beta(k * need, k * (1.0 - need))
-        fit_of = suppliers.language_fit.copy()
-        fit_of[suppliers.national_model] = u["national_language_fit"]
-        self.fit = 1.0 - self.language_need[:, None] * (1.0 - fit_of)  # (N, V)
+        high, language = [], []
+        for r, streams in enumerate(engine.streams):
+            rng = streams["setup"]
+            high.append(rng.random(N) < c["high_stakes_share"])
+            part = need[r * N:(r + 1) * N]
+            language.append(rng.beta(k * part, k * (1.0 - part)))
+        self.high_stakes = np.concatenate(high)
+        self.stakes = np.where(self.high_stakes, c["high_stakes_weight"], 1.0)
+        self.language_need = np.concatenate(language)
+        fit_of = np.tile(suppliers.language_fit, (R, 1))
+        fit_of[:, suppliers.national_model] = engine.u["national_language_fit"]
+        run_of_wf = engine.run_of[self.owner]
+        self.fit = 1.0 - self.language_need[:, None] * (1.0 - fit_of[run_of_wf])  # (N, V)
         self.stakes_total = self.sum(self.stakes)
         self.high_total = self.sum(self.high_stakes)
-        self.owner_cell = self.owner * V  # flat (state, supplier) index base
-        self.owner_both = np.concatenate([self.owner, self.owner + S])
+        self.owner_cell = self.owner * V  # flat (state row, supplier) index base
+        self.owner_both = np.concatenate([self.owner, self.owner + self.n_states])
         self.stakes_both = np.concatenate([self.stakes, self.stakes])
-        self.fit_cell = np.arange(N) * V
+        self.fit_cell = np.arange(self.n) * V
+        self.run_cell = run_of_wf * V  # flat (run, supplier) index base
         self._stacked: dict[int, np.ndarray] = {}
 
     def sum(self, values) -> np.ndarray:

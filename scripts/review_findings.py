@@ -106,7 +106,7 @@ def findings(seeds: range) -> list[tuple[str, str, float]]:
     out.append(("8 programmes", "states with a national model at q0",
                 float(m.programmes.released.sum())))
     out.append(("8 programmes", "first-release quality, fine-tune route (PHL)",
-                float(m.world.quality[m.suppliers.open_column]
+                float(m.world.quality[0, m.suppliers.open_column]
                       * m.world.quality_scale[m.iso3.index("PHL"), m.suppliers.open_column]
                       * m.c["fine_tune_start_share"])))
     out.append(("9 cohesion", "baseline cohesion at q40", mean_over(

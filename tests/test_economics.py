@@ -105,7 +105,7 @@ def test_surviving_suppliers_get_dearer_when_a_bloc_is_cut_off():
     shock = (Event(2, "export_control", ("all",), {"bloc": "A", "duration": 0}),)
     base, shocked = _model(horizon=4), _model(horizon=4, events=shock)
     column = base.suppliers.column["cloud_b"]
-    assert shocked.market.utilisation[column] > base.market.utilisation[column]
+    assert shocked.market.utilisation[0, column] > base.market.utilisation[0, column]
     assert (shocked.market.markup[:, column] > base.market.markup[:, column]).all()
 
 
