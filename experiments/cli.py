@@ -11,8 +11,11 @@ import importlib
 import os
 import sys
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
+
 
 EXIT_USAGE = 2
 
@@ -34,6 +37,8 @@ def print_table(summary: pd.DataFrame, header: str) -> None:
         "cumulative_cost": "cost_usd_m", "control_index": "control",
         "possession_index": "possession"})
     print(header)
+    import pandas as pd
+
     with pd.option_context("display.width", 120, "display.float_format", "{:.3f}".format):
         print(table.to_string())
     print("dependence = largest supplier share; leverage = bargaining power (0-1); "

@@ -12,23 +12,18 @@ import multiprocessing
 import os
 import socket
 import time
-import traceback
 from collections.abc import Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
-from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 from sqlalchemy.exc import SQLAlchemyError
 
-from model.model import SovereigntyModel
-from model.parameters import SUMMED_OUTCOMES
-from model.spec import ScenarioSpec
+from model.model import SovereigntyModel  # noqa: F401  (annotations; tests build models)
 
 from .design import Experiment, RunTask, model_version
 from .storage import (
-    STATE_COLUMNS,
     RunRecord,
     Storage,
     StorageError,
@@ -36,6 +31,18 @@ from .storage import (
     chunked,
     redact,
 )
+from .worker import (
+    MAX_BATCH,
+    SINGLE_THREAD_ENV,
+    Chunk,
+    execute_chunk,
+    execute_run,
+    start_worker,
+)
+from .worker import outcome_arrays as worker_outcome_arrays
+
+__all__ = ["Chunk", "RunRecord", "SweepSummary", "execute_chunk", "execute_run",
+           "make_executor", "outcome_arrays", "plan_keys", "run_sweep"]
 
 #: The start method of sovsim's own pool: "spawn" works everywhere (and with threads in the
 #: parent); it is passed to the pool, never set globally.
@@ -46,17 +53,6 @@ LEASE_SECONDS = 120.0
 #: Chunks claimed per claim transaction (fewer database round trips; small enough that
 #: several sweep processes still share the work evenly).
 CLAIM_CHUNKS = 8
-_AGGREGATED = [(k, n in SUMMED_OUTCOMES) for k, n in enumerate(STATE_COLUMNS)
-               if n not in ("trust", "member")]
-
-
-@dataclass(frozen=True)
-class Chunk:
-    """A few runs sent to one worker together (amortises inter-process overhead)."""
-
-    specs: dict[str, ScenarioSpec]
-    tasks: tuple[RunTask, ...]
-    keep: str
 
 
 @dataclass
@@ -82,48 +78,10 @@ class SweepSummary:
 
 # ---------------------------------------------------------------------------- the worker side
 def outcome_arrays(model: SovereigntyModel) -> tuple[np.ndarray, np.ndarray]:
-    """``(states, region)`` arrays of a finished model, the same numbers as
-    :meth:`model.results.Results.from_model` (tested) without building DataFrames."""
+    """``(states, region)`` arrays of a finished one-run model (see
+    :func:`experiments.worker.outcome_arrays`)."""
     steps = model.steps + 1
-    states = model.state_metrics[:steps]
-    agg = np.empty((steps, len(_AGGREGATED)))
-    for j, (k, summed) in enumerate(_AGGREGATED):
-        agg[:, j] = states[:, :, k].sum(1) if summed else states[:, :, k].mean(1)
-    region = np.concatenate([model.region_metrics[:steps], agg], axis=1)
-    return states, region
-
-
-def execute_run(spec: ScenarioSpec, task: RunTask, keep: str) -> RunRecord:
-    """Run one task; any exception becomes a failed record with its error."""
-    started = datetime.now(UTC)
-    t0 = time.perf_counter()
-    worker = f"{socket.gethostname()}:{os.getpid()}"
-    base = dict(scenario=task.scenario, scenario_hash=spec.digest(), point=task.point,
-                replication=task.replication, seed=task.seed, params=task.params,
-                model_version=model_version(), started_at=started, worker=worker)
-    try:
-        run_spec = spec.with_values(**task.params) if task.params else spec
-        model = SovereigntyModel(replace(run_spec, seed=task.seed), collect=False)
-        model.run()
-        states, region = outcome_arrays(model)
-    except Exception as exc:  # noqa: BLE001 - a failed run is data, the sweep goes on
-        tb = traceback.extract_tb(exc.__traceback__)
-        where = f" (at {tb[-1].filename.rsplit('/', 1)[-1]}:{tb[-1].lineno})" if tb else ""
-        return RunRecord(**base, status="failed", finished_at=datetime.now(UTC),
-                         duration_s=time.perf_counter() - t0,
-                         error=f"{type(exc).__name__}: {exc}{where}")
-    return RunRecord(
-        **base, status="done", finished_at=datetime.now(UTC),
-        duration_s=time.perf_counter() - t0, iso3=tuple(model.iso3),
-        state_steps=states if keep == "per_step_state" else None,
-        region_steps=region if keep in ("per_step_state", "per_step") else None,
-        state_final=states[-1].copy(), region_final=region[-1].copy(),
-        final_step=int(model.steps))
-
-
-def execute_chunk(chunk: Chunk) -> list[RunRecord]:
-    """The function workers run (module level, so pools and Dask can import it)."""
-    return [execute_run(chunk.specs[t.scenario], t, chunk.keep) for t in chunk.tasks]
+    return worker_outcome_arrays(model.state_metrics[:steps], model.region_metrics[:steps])
 
 
 # ---------------------------------------------------------------------------- executors
@@ -188,23 +146,6 @@ class DaskExecutor:
             self.cluster.close()
 
 
-def _exit_with_parent() -> None:
-    """Pool worker initializer: exit when the sweep process dies, even by SIGKILL (a pool
-    worker otherwise waits forever on its task queue as an orphan)."""
-    import threading
-    from multiprocessing.connection import wait as wait_for
-
-    parent = multiprocessing.parent_process()
-    if parent is None or parent.sentinel is None:
-        return
-
-    def watch() -> None:
-        wait_for([parent.sentinel])
-        os._exit(1)
-
-    threading.Thread(target=watch, name="sovsim-parent-watch", daemon=True).start()
-
-
 def default_workers() -> int:
     if hasattr(os, "sched_getaffinity"):
         return len(os.sched_getaffinity(0)) or 1
@@ -220,23 +161,30 @@ def make_executor(workers: int, dask: str | None,
         return SerialExecutor(), 1
     ctx = multiprocessing.get_context(START_METHOD)
     barrier = ctx.Barrier(workers)
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_start_worker,
-                               initargs=(barrier,))
-    # Start every worker before any work: the pool starts processes one per submitted task,
-    # and a worker that boots first would otherwise take every chunk of a small sweep.
-    for future in [pool.submit(os.getpid) for _ in range(workers)]:
-        future.result()
+    with _environment(SINGLE_THREAD_ENV):  # spawned workers read it before numpy loads
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx,
+                                   initializer=start_worker, initargs=(barrier,))
+        # Start every worker before any work: the pool starts processes one per submitted
+        # task, and a worker that boots first would otherwise take every chunk of a small
+        # sweep.
+        for future in [pool.submit(os.getpid) for _ in range(workers)]:
+            future.result()
     return pool, workers
 
 
-def _start_worker(barrier: Any) -> None:
-    """Pool worker initializer: exit with the parent, and wait (bounded) until all the
-    pool's workers have started."""
-    import threading
-
-    _exit_with_parent()
-    with contextlib.suppress(threading.BrokenBarrierError):
-        barrier.wait(timeout=120)
+@contextlib.contextmanager
+def _environment(values: dict[str, str]) -> Iterator[None]:
+    """Set environment variables for the duration (for child processes started inside)."""
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
 
 
 # ---------------------------------------------------------------------------- the driver
@@ -325,14 +273,18 @@ def _run_pending(storage: Storage, experiment: Experiment, summary: SweepSummary
     if pending <= 0:
         return
     tasks: Iterator[RunTask] = (t for t in experiment.tasks() if t.key not in finished)
-    size = chunk_size or max(1, min(16, pending // (workers * 8) or 1))
+    # a chunk is at most one database write (``--batch``), so writes come as often as asked
+    size = chunk_size or min(chunk_runs(pending, workers), batch_runs)
+    version = model_version()
     specs = dict(experiment.scenarios)
     owner = f"{socket.gethostname()}:{os.getpid()}"
 
     def claimed_chunks() -> Iterator[Chunk]:
         """Chunks of runs this process claimed: other sweep processes on the same database
         take the rest (each run is claimed by one process at a time)."""
-        for block in chunked(tasks, size * CLAIM_CHUNKS):  # one claim per few chunks
+        # one claim per few chunks: about what this process has in flight, so that other
+        # sweep processes on the database find runs left to claim
+        for block in chunked(tasks, size * min(CLAIM_CHUNKS, 2 * workers)):
             keys = storage.retrying(lambda block=block: storage.claim(
                 exp_id, [t.key for t in block], owner, LEASE_SECONDS), "claiming runs")
             mine = set(keys)
@@ -342,7 +294,7 @@ def _run_pending(storage: Storage, experiment: Experiment, summary: SweepSummary
                 bar.total -= len(block) - len(ours)
             for group in chunked(ours, size):
                 yield Chunk({s: specs[s] for s in {t.scenario for t in group}}, tuple(group),
-                            experiment.keep)
+                            experiment.keep, version)
 
     chunks = claimed_chunks()
     keep_cols = set(experiment.outcomes) or None
@@ -408,6 +360,14 @@ def _run_pending(storage: Storage, experiment: Experiment, summary: SweepSummary
     executor.shutdown(wait=True)
     storage.retrying(lambda: storage.release(exp_id, owner), "releasing claims")
     summary.seconds = time.perf_counter() - t0
+
+
+def chunk_runs(pending: int, workers: int) -> int:
+    """Runs per chunk: big enough that the engine's batches amortise its per-step work
+    (the gain levels off at about 64 runs stacked), small enough that every worker gets
+    several chunks (an even finish, and other sweep processes on the same database a share
+    of the claims) and progress moves; at most ``MAX_BATCH``."""
+    return max(1, min(MAX_BATCH, pending // (workers * 8)))
 
 
 def plan_keys(experiment: Experiment) -> Sequence[tuple[str, int, int]]:

@@ -26,12 +26,10 @@ import os
 import socket
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-import numpy as np
 from sqlalchemy import (
     JSON,
     BigInteger,
@@ -57,6 +55,8 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
 
 from model.parameters import REGION_OUTCOMES, STATE_OUTCOMES
+
+from .records import RunRecord
 
 T = TypeVar("T")
 SCHEMA_VERSION = 1
@@ -181,35 +181,6 @@ def build_metadata() -> MetaData:
           Column("step", Integer, nullable=False),
           *[Column(n, Double) for n in REGION_COLUMNS])
     return md
-
-
-@dataclass
-class RunRecord:
-    """What a worker sends back for one run (compact numpy arrays, no DataFrames)."""
-
-    scenario: str
-    scenario_hash: str
-    point: int
-    replication: int
-    seed: int
-    params: dict[str, Any]
-    model_version: str
-    status: str  # "done" or "failed"
-    started_at: datetime
-    finished_at: datetime
-    duration_s: float
-    worker: str
-    error: str | None = None
-    iso3: tuple[str, ...] = ()
-    state_steps: np.ndarray | None = None  # (steps, states, len(STATE_COLUMNS))
-    region_steps: np.ndarray | None = None  # (steps, len(REGION_COLUMNS))
-    state_final: np.ndarray | None = None  # (states, len(STATE_COLUMNS))
-    region_final: np.ndarray | None = None  # (len(REGION_COLUMNS),)
-    final_step: int = 0
-
-    @property
-    def key(self) -> tuple[str, int, int]:
-        return (self.scenario, self.point, self.replication)
 
 
 def normalise_url(db: str | None) -> str:

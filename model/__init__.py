@@ -15,7 +15,7 @@ _EXPORTS = {
     "PARAMETERS": "parameters", "REGION_OUTCOMES": "parameters", "STATE_OUTCOMES": "parameters",
     "UNCERTAINTIES": "parameters", "StateData": "region", "asean_states": "region",
     "MODEL_VERSION": "results", "Results": "results", "ScenarioSpec": "spec",
-    "SpecError": "spec",
+    "SpecError": "spec", "Engine": "engine", "run_batch": "engine",
 }
 
 __all__ = sorted(_EXPORTS)

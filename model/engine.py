@@ -191,6 +191,16 @@ class Engine:
         return self
 
     # ---------------------------------------------------------------- per-run views
+    def state_by_run(self) -> np.ndarray:
+        """(R, steps + 1, S, outcomes): every run's state outcomes so far."""
+        t = self.steps + 1
+        shape = (t, self.R, self.S, self.metrics.state.shape[-1])
+        return self.metrics.state[:t].reshape(shape).transpose(1, 0, 2, 3)
+
+    def region_by_run(self) -> np.ndarray:
+        """(R, steps + 1, region outcomes): every run's region outcomes so far."""
+        return self.metrics.region[: self.steps + 1].transpose(1, 0, 2)
+
     def state_rows(self, r: int) -> slice:
         return slice(r * self.S, (r + 1) * self.S)
 
@@ -214,9 +224,17 @@ class RunView:
         self.steps = engine.steps
         self.horizon = engine.horizon
         self.iso3 = engine.region.iso3
-        self.state_metrics = engine.metrics.state[:, rows]
-        self.region_metrics = engine.metrics.region[:, r]
+        self.state_metrics = engine.metrics.state[: engine.steps + 1, rows]
+        self.region_metrics = engine.metrics.region[: engine.steps + 1, r]
         self.event_log = engine.world.logs[r]
 
 
-__all__ = ["PROCESS", "BatchError", "Engine", "RunView"]
+
+
+def run_batch(specs: Sequence[ScenarioSpec], seeds: Sequence[int] | None = None) -> Engine:
+    """Run every spec to the horizon in one batch (same region and horizon) and return the
+    engine; :meth:`Engine.results`, :meth:`Engine.state_by_run` read the outcomes."""
+    return Engine(specs, seeds).run()
+
+
+__all__ = ["PROCESS", "BatchError", "Engine", "RunView", "run_batch"]
