@@ -121,7 +121,8 @@ class Market:
         believed = perceived(ev.known, ev.estimate, np.minimum(ev.q_true + sup.hype, 1.0))
         reliability = np.where(ev.known, sup.reliability, sup.claimed_reliability)
         noise = model.streams["procurement"].gumbel(size=(n, V))
-        premium = lever["ours_premium"][s][:, None] * sup.is_national
+        # the 'ours' premium for national suppliers; every supplier's fitted appeal
+        premium = lever["ours_premium"][s][:, None] * sup.is_national + sup.appeal
         utility = procurement.score(believed[s] * wf.fit[idx], reliability[s], high,
                                     self.relative_price[s], premium,
                                     c["procurement_noise"] * noise, u["price_weight"],
