@@ -350,10 +350,11 @@ class Fit:
         self.max_evaluations = max_evaluations
         self.trace: list[str] = []
         from tqdm import tqdm
-        # runs: before and after (all targets), 2 x (appeal 10 + bargaining) + migration
+        # runs (an upper bound): before and after (all targets), migration (12 values),
+        # 2 x (appeal 10 iterations + bargaining), appeal 15
         n = len(self.seeds)
-        total = 2 * runs_needed(self.targets, n) + 2 * (10 * n + 2 * n * max_evaluations) \
-            + 12 * 2 * n
+        total = 2 * runs_needed(self.targets, n) + 12 * 2 * n \
+            + 2 * (10 * n + 2 * n * max_evaluations) + 15 * n
         self.bar = tqdm(total=total, unit="run", desc="calibrate", disable=not progress,
                         dynamic_ncols=True)
 
