@@ -49,9 +49,10 @@ def print_table(summary: pd.DataFrame, header: str) -> None:
 COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = []
 #: Modules with an ``add_commands(subparsers)`` function, imported when the parser is built.
 #: experiments.cli_scenarios provides run, compare, validate, list and show;
-#: experiments.cli_app the workshop UI; experiments.cli_sweep sweep, results, export, analyze.
+#: experiments.cli_app the workshop UI; experiments.cli_sweep sweep, results, export, analyze;
+#: experiments.cli_calibrate calibrate.
 COMMAND_MODULES: list[str] = ["experiments.cli_scenarios", "experiments.cli_app",
-                              "experiments.cli_sweep"]
+                              "experiments.cli_sweep", "experiments.cli_calibrate"]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -66,6 +67,8 @@ def build_parser() -> argparse.ArgumentParser:
                "problem\n"
                "  sovsim sweep experiments/possession_vs_coordination.yaml\n"
                "  sovsim analyze possession_vs_coordination     tables and charts\n"
+               "  sovsim calibrate                              fit the default "
+               "calibration\n"
                "  sovsim app                                    the workshop UI\n"
                "\n`sovsim COMMAND --help` shows a command's options and more examples.")
     parser.add_argument("--version", action="version", version=f"sovsim {_version()}")

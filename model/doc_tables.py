@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .calibration import appeal_targets
 from .events import EVENT_KINDS
 from .parameters import CONSTANTS, LEVERS, REGION_OUTCOMES, STATE_OUTCOMES, UNCERTAINTIES
 from .vendors import ARCHETYPES, NATIONAL_COMPUTE, NATIONAL_PROGRAMME
@@ -33,13 +34,13 @@ def _outcomes(outcomes) -> list[str]:
 def _suppliers() -> list[str]:
     lines = ["| key | kind | bloc | layer | quality | hype | unit cost | reliability | "
              "claimed reliability | portability | language fit | markup factor | "
-             "progress factor | initial share | source |", "|" + "---|" * 15]
+             "progress factor | initial share | appeal | source |", "|" + "---|" * 16]
     for a in (*ARCHETYPES, NATIONAL_PROGRAMME, NATIONAL_COMPUTE):
         lines.append(
             f"| `{a.key}` | {a.kind} | {a.bloc or 'owner'} | {a.layer} | {a.quality} | {a.hype} | "
             f"{a.unit_cost} | {a.reliability} | {a.claimed_reliability} | {a.portability} | "
             f"{a.language_fit} | {a.markup_factor} | {a.progress_factor} | {a.initial_share} | "
-            f"{a.source} |")
+            f"{a.appeal} | {a.source} |")
     return lines
 
 
@@ -58,7 +59,8 @@ def render_tables() -> str:
         ("Uncertainties (exogenous parameters)", _params(UNCERTAINTIES, False)),
         ("Structural constants (fixed in scenarios, documented like the rest)",
          _params(CONSTANTS, False)),
-        ("Suppliers", _suppliers()),
+        ("Suppliers (appeal: calibrated, targets "
+         f"{', '.join(appeal_targets()) or 'none'}; model/data/calibration.yaml)", _suppliers()),
         ("Events", _events()),
         ("Outcomes per state and step", _outcomes(STATE_OUTCOMES)),
         ("Outcomes for the region per step", _outcomes(REGION_OUTCOMES)),

@@ -133,7 +133,8 @@ class Market:
         counts = np.bincount(run, minlength=model.R)
         noise = np.concatenate([model.streams[r]["procurement"].gumbel(size=(int(k), V))
                                 for r, k in enumerate(counts) if k])
-        premium = lever["ours_premium"][s][:, None] * sup.is_national
+        # the 'ours' premium for national suppliers; every supplier's fitted appeal
+        premium = lever["ours_premium"][s][:, None] * sup.is_national + sup.appeal
         utility = procurement.score(believed[s] * wf.fit[idx], reliability[s], high,
                                     self.relative_price[s], premium,
                                     c["procurement_noise"] * noise, price_weight[:, None],

@@ -498,6 +498,32 @@ CONSTANTS: tuple[Parameter, ...] = (
            "with talent (AI readiness)."),
 )
 
+
+
+def _calibrated(params: tuple[Parameter, ...]) -> tuple[Parameter, ...]:
+    """The declarations with the defaults ``sovsim calibrate`` fitted (model/data/
+    calibration.yaml): the default becomes the fitted value, the source says which targets
+    identify it and what it was before (the range is unchanged)."""
+    from dataclasses import replace
+
+    from .calibration import parameter_values, provenance
+
+    fitted = parameter_values()
+    out = []
+    for p in params:
+        entry = fitted.get(p.name)
+        if entry is not None:
+            value = p.check(entry["value"])
+            p = replace(p, default=value, source=f"{provenance(entry['targets'])}; prior "
+                        f"default {entry['previous']}: {p.source}")
+        out.append(p)
+    return tuple(out)
+
+
+#: The declarations as written above, before calibration (``sovsim calibrate`` starts here).
+DECLARED: dict[str, Parameter] = {p.name: p for p in UNCERTAINTIES + CONSTANTS}
+UNCERTAINTIES = _calibrated(UNCERTAINTIES)
+CONSTANTS = _calibrated(CONSTANTS)
 PARAMETERS: dict[str, Parameter] = {p.name: p for p in LEVERS + UNCERTAINTIES}
 CONSTANT_VALUES: dict[str, float | int | bool] = {p.name: p.default for p in CONSTANTS}
 STATE_LEVERS = tuple(p for p in LEVERS if p.scope == "state")

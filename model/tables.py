@@ -112,7 +112,7 @@ class Suppliers:
                                           if b == CHIP_BLOC and not self.is_model[j]]))
         for name in ("quality", "hype", "unit_cost", "reliability", "claimed_reliability",
                      "portability", "language_fit", "markup_factor", "progress_factor",
-                     "initial_share"):
+                     "initial_share", "appeal"):
             set_(self, name, np.array([getattr(x, name) for x in a], dtype=float))
         # suppliers whose new versions void earlier evaluations (national models too)
         releases = self.progress_factor > 0

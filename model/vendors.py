@@ -38,6 +38,9 @@ class VendorArchetype:
     progress_factor: float  # share of frontier quality growth it keeps up with
     initial_share: float  # share of each state's workflows in this layer at t=0
     source: str
+    #: utility points in tenders for what the model does not represent (ecosystem,
+    #: integration, support, skills): fitted to the initial shares (model/calibration.py)
+    appeal: float = 0.0
 
 
 ARCHETYPES: tuple[VendorArchetype, ...] = (
@@ -64,6 +67,21 @@ ARCHETYPES: tuple[VendorArchetype, ...] = (
                     1.0, 0.0, 1.1, 0.98, 0.995, 0.6, 1.0, 0.8, 0.0, 0.15,
                     "assumption (local clouds ~1/5 of Vietnam's market, SOURCES.md)"),
 )
+
+
+
+def _with_appeal(archetypes: tuple[VendorArchetype, ...]) -> tuple[VendorArchetype, ...]:
+    """The archetypes with the appeal ``sovsim calibrate`` fitted (model/data/
+    calibration.yaml; 0 for a supplier it does not name)."""
+    from dataclasses import replace
+
+    from .calibration import supplier_appeal
+
+    fitted = supplier_appeal()
+    return tuple(replace(a, appeal=fitted.get(a.key, 0.0)) for a in archetypes)
+
+
+ARCHETYPES = _with_appeal(ARCHETYPES)
 
 #: A state's own national model programme (one slot per state, bloc = its ISO3). Its quality
 #: and language fit come from the programme (M5); the numbers here are for serving it.

@@ -9,6 +9,7 @@ import pytest
 
 from model import Event, ScenarioSpec, SovereigntyModel, SpecError, StateData, run
 from model.agents import RegionalBodyAgent, StateAgent
+from model.metrics import STATE_INDEX
 from model.parameters import STATE_OUTCOMES
 
 
@@ -120,7 +121,11 @@ def test_programmes_that_exist_today_run_in_every_scenario():
     model.run()
     running = {k for k, r in zip(model.iso3, model.programmes.released, strict=True) if r}
     assert running == {"IDN", "MYS", "SGP", "THA", "VNM"}
-    assert model.metric("national_model_share")[model.iso3.index("SGP")] > 0
+    assert model.programmes.running[model.region.existing_programme].all()  # opex paid
+    # each starts with some of its workflows on it; whether it keeps them is a result
+    # (target national_models_used, docs/VALIDATION.md); here: it serves in some quarter
+    used = (model.metrics.state[:, :, STATE_INDEX["national_model_share"]] > 0).any(axis=0)
+    assert used[model.region.existing_programme].all()
 
 
 def test_possessive_rhetoric_can_empty_the_regional_body():
