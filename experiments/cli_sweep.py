@@ -47,6 +47,10 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--batch", type=_positive, default=256, metavar="N",
                    help="write finished runs to the database every N runs (default: 256) or "
                         "every 2 seconds, each batch in one transaction")
+    p.add_argument("--runs-per-batch", type=_positive, default=None, metavar="N",
+                   help="runs a worker advances together in one batch of the engine "
+                        "(default: chosen from the design, at most 256; 1 runs them one "
+                        "at a time; results are identical either way)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.add_argument("--force", action="store_true",
                    help=f"run a design of more than {LARGE_RUNS:,} runs (refused otherwise)")
@@ -161,7 +165,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     try:
         summary = run_sweep(exp, args.db, workers=workers, dask=args.dask,
                             progress=not args.no_progress, retry_failed=args.retry_failed,
-                            batch_runs=args.batch, dask_timeout=args.dask_timeout)
+                            batch_runs=args.batch, dask_timeout=args.dask_timeout,
+                            chunk_size=args.runs_per_batch)
     except NoDaskWorker as exc:
         print(f"sovsim: error: {exc}", file=sys.stderr)
         return 1
