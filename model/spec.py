@@ -194,9 +194,11 @@ class ScenarioSpec:
     def __post_init__(self) -> None:
         if not self.states:
             raise SpecError("region.states", "a region needs at least one state")
-        codes = [s.iso3 for s in self.states]
-        if len(set(codes)) != len(codes):
-            dup = next(c for c in codes if codes.count(c) > 1)
+        listed = [s.iso3 for s in self.states]
+        codes = dict.fromkeys(listed)  # in region order, O(1) membership (1,000-state regions)
+        if len(codes) != len(listed):
+            seen: set[str] = set()
+            dup = next(c for c in listed if c in seen or seen.add(c))
             raise SpecError("region.states", f"ISO3 code {dup!r} appears twice")
         for attr, check in (
                 ("name", lambda v: check_name(v, limit=MAX_NAME, what="a scenario name")),
