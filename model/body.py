@@ -49,6 +49,12 @@ class RegionalBody:
         self.member = self.member & lever["member"]
         self.cohesion = m7.cohesion(self.trust, self.member)
 
+    def leave(self, rows) -> None:
+        """States leave the body (a ``set_lever`` event turning ``member`` off)."""
+        self.member = self.member.copy()
+        self.member[rows] = False
+        self.cohesion = m7.cohesion(self.trust, self.member)
+
     def boost_trust(self, boost: float) -> None:
         """A regional summit: members' trust rises by ``boost`` (capped at 1)."""
         self.trust = np.where(self.member, np.minimum(self.trust + boost, 1.0), self.trust)

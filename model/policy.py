@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from .parameters import REGION_LEVERS, STATE_LEVERS
+from .parameters import PARAMETERS, REGION_LEVERS, STATE_LEVERS
 from .spec import ScenarioSpec
 
 _DTYPES = {"bool": bool, "int": np.int64, "float": float}
@@ -34,3 +34,20 @@ class Policy:
             return
         self.lever, self.region, self.enacted = self.scenario, self.scenario_region, True
         model.body.enact(model)
+
+    def set_lever(self, model, name: str, rows, value: Any) -> None:
+        """A ``set_lever`` event: ``name`` takes ``value`` from this quarter on (for the
+        states in ``rows``, or the region). Rhetoric is the body's from quarter 1 on, and
+        leaving the body takes effect at once (re-entry follows trust, as for any state whose
+        ``member`` lever is on)."""
+        p = PARAMETERS[name]
+        value = p.check(value)
+        if p.scope == "region":
+            self.region = {**self.region, name: value}
+            return
+        self.lever = {**self.lever, name: self.lever[name].copy()}
+        self.lever[name][rows] = value
+        if name == "possessive_rhetoric":
+            model.body.rhetoric[rows] = float(value)
+        elif name == "member" and not value:
+            model.body.leave(rows)
