@@ -521,7 +521,12 @@ def Secretariat(code, seat, token, view: View, set_message, refresh):
 
 # ============================================================================ screen
 @solara.component
-def ScreenPage(code: str = ""):
+def ScreenPage():
+    """``/screen/CODE`` (the code is read from the path: Solara passes no argument to a
+    page without parameters, so ``/screen/A/B`` cannot break it)."""
+    router = solara.use_router()
+    parts = (router.path or "").strip("/").split("/")
+    code = parts[1] if len(parts) == 2 else ""
     Guarded(lambda generation: Screen(code).key(f"screen-{generation}"))
 
 
@@ -553,19 +558,19 @@ def Screen(code: str):
         finished = room.status != "open"
         step = run.step if replay < 0 or not finished else min(replay, run.step)
         with solara.Row(style="flex-wrap: wrap; gap: 16px; align-items: flex-start"):
-            with solara.Column(style="flex: 3; min-width: 600px"):
+            with solara.Column(style="flex: 5; min-width: min(100%, 640px)"):
                 solara.HTML(tag="div", classes=["screen-table"],
                             unsafe_innerHTML=views.states_table_html(
                                 room, run, view.baseline, online=service().online(code),
                                 step=step, submitted=not finished))
-                with solara.Row(style="flex-wrap: wrap"):
-                    for metric in ("control_index", "outage_quarters"):
-                        solara.HTML(tag="div", classes=[f"chart-{metric}"],
-                                    unsafe_innerHTML=views.region_chart(
-                                        run, view.baseline, metric, f"screen-{metric}"))
-            with solara.Column(style="flex: 2; min-width: 420px"):
-                solara.HTML(tag="h3", unsafe_innerHTML="Event timeline")
-                EventLog(run, tuple(_event(d) for d in room.pending))
+            with solara.Column(style="flex: 4; min-width: min(100%, 420px)"):
+                for metric in ("control_index", "outage_quarters"):
+                    solara.HTML(tag="div", classes=[f"chart-{metric}"],
+                                unsafe_innerHTML=views.region_chart(
+                                    run, view.baseline, metric, f"screen-{metric}"))
+        solara.HTML(tag="h3", unsafe_innerHTML="Event timeline")
+        with solara.Column(classes=["screen-timeline"]):
+            EventLog(run, tuple(_event(d) for d in room.pending))
         if finished:
             solara.HTML(tag="h2", unsafe_innerHTML="Debrief: possession against control")
             with solara.Column(classes=["replay"]):

@@ -16,7 +16,7 @@ from .engine import Room
 
 TABLE_CSS = """<style>
 .room-table table{border-collapse:collapse;width:100%;font-size:20px}
-.room-table th,.room-table td{padding:6px 10px;border-bottom:1px solid #cfd8dc;text-align:left}
+.room-table th,.room-table td{padding:4px 8px;border-bottom:1px solid #cfd8dc;text-align:left}
 .room-table td.num{text-align:right;font-variant-numeric:tabular-nums}
 .room-table tr.unclaimed td{color:#78909c}
 .room-code{font-size:64px;font-weight:800;letter-spacing:6px;font-family:monospace}
@@ -102,7 +102,7 @@ def states_table_html(room: Room, run: Trajectory, baseline: Trajectory, online=
                       "waiting" if seat else "—")
             if seat and iso3 in online:
                 status += " · online"
-        team = escape(seat.team) if seat else "<i>no team (levers as the scenario)</i>"
+        team = escape(seat.team) if seat else "<i title='no team: levers as the scenario'>—</i>"
         rows.append(f"<tr class='{'claimed' if seat else 'unclaimed'}' data-state='{iso3}'>"
                     f"<td><b>{escape(names[iso3])}</b></td><td>{team}</td>{''.join(cells)}"
                     + (f"<td class='status'>{status}</td>" if submitted else "") + "</tr>")
