@@ -564,13 +564,15 @@ def Screen(code: str):
                                 room, run, view.baseline, online=service().online(code),
                                 step=step, submitted=not finished))
             with solara.Column(style="flex: 4; min-width: min(100%, 420px)"):
-                for metric in ("control_index", "outage_quarters"):
-                    solara.HTML(tag="div", classes=[f"chart-{metric}"],
-                                unsafe_innerHTML=views.region_chart(
-                                    run, view.baseline, metric, f"screen-{metric}"))
-        solara.HTML(tag="h3", unsafe_innerHTML="Event timeline")
-        with solara.Column(classes=["screen-timeline"]):
-            EventLog(run, tuple(_event(d) for d in room.pending))
+                with solara.Row(style="flex-wrap: wrap"):
+                    for metric in ("control_index", "outage_quarters"):
+                        solara.HTML(tag="div", classes=[f"chart-{metric}"],
+                                    unsafe_innerHTML=views.region_chart(
+                                        run, view.baseline, metric, f"screen-{metric}"))
+                solara.HTML(tag="h3", unsafe_innerHTML="Event timeline")
+                with solara.Column(classes=["screen-timeline"],
+                                   style="max-height: 420px; overflow-y: auto"):
+                    EventLog(run, tuple(_event(d) for d in room.pending))
         if finished:
             solara.HTML(tag="h2", unsafe_innerHTML="Debrief: possession against control")
             with solara.Column(classes=["replay"]):

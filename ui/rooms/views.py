@@ -19,6 +19,7 @@ TABLE_CSS = """<style>
 .room-table th,.room-table td{padding:4px 8px;border-bottom:1px solid #cfd8dc;text-align:left}
 .room-table td.num{text-align:right;font-variant-numeric:tabular-nums}
 .room-table tr.unclaimed td{color:#78909c}
+.room-table td.status{white-space:nowrap}
 .room-code{font-size:64px;font-weight:800;letter-spacing:6px;font-family:monospace}
 .room-big{font-size:24px}
 @media (max-width:600px){.room-table table{font-size:15px}.room-table th,.room-table td{
@@ -101,7 +102,7 @@ def states_table_html(room: Room, run: Trajectory, baseline: Trajectory, online=
             status = ("✔ submitted" if iso3 in room.submissions else
                       "waiting" if seat else "—")
             if seat and iso3 in online:
-                status += " · online"
+                status += " <span title='online' style='color:#2e7d32'>●</span>"
         team = escape(seat.team) if seat else "<i title='no team: levers as the scenario'>—</i>"
         rows.append(f"<tr class='{'claimed' if seat else 'unclaimed'}' data-state='{iso3}'>"
                     f"<td><b>{escape(names[iso3])}</b></td><td>{team}</td>{''.join(cells)}"
