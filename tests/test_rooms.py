@@ -276,3 +276,49 @@ def test_eight_teams_and_thirty_participants(svc):
     print(f"\nadvance with 8 teams: median {np.median(times) * 1000:.0f} ms, "
           f"max {max(times) * 1000:.0f} ms; peak traced memory {peak / 1e6:.1f} MB")
     assert max(times) < 5
+
+
+def test_page_inputs_are_bounded_and_team_names_escaped(svc):
+    from ui.rooms import pages, views
+
+    assert pages.query("room=ABCDEF&seat=IDN") == {"room": "ABCDEF", "seat": "IDN"}
+    assert pages.query("room=" + "A" * 5000) == {}
+    assert pages.query("&".join(f"k{i}=v" for i in range(50))) == {}
+    assert pages.query("token=" + "x" * 300)["token"] == "x" * 100
+    code, key, tok = game(svc, teams=())
+    svc.claim(code, "IDN", "<script>alert(1)</script>")
+    view = svc.view(code)
+    table = views.states_table_html(view.room, view.run, view.baseline)
+    assert "<script>" not in table and "&lt;script&gt;" in table
+    assert views.qr_svg(f"http://127.0.0.1:8765/join?room={code}").startswith("<svg")
+
+
+def test_pages_render_in_process_for_every_role(catalog, tmp_path, monkeypatch):
+    """Console, team page (state and secretariat), screen and debrief render without a
+    browser; a bad token or code gives a one-line message, not a traceback."""
+    import solara
+    from ui_helpers import texts
+
+    from ui.rooms import pages
+    from ui.rooms import service as service_module
+
+    s = RoomService(catalog, tmp_path / "pages.sqlite")
+    monkeypatch.setattr(service_module, "_SERVICE", s)
+    code, key = s.create("baseline", 2, 2, secretariat=True)
+    tok = s.claim(code, "IDN", "Garuda")
+    sec = s.claim(code, "SEC", "Secretariat")
+    for element in (pages.Console(f"room={code}&key={key}"), pages.Console(None),
+                    pages.Join(None), pages.Join(f"room={code}"),
+                    pages.Join(f"room={code}&seat=IDN&token={tok}"),
+                    pages.Join(f"room={code}&seat=SEC&token={sec}"), pages.Screen(code)):
+        solara.render(element, handle_error=False)
+    _, rc = solara.render(pages.Join(f"room={code}&seat=SGP&token={tok}"), handle_error=False)
+    assert "not valid" in texts(rc)
+    _, rc = solara.render(pages.Console(f"room={code}&key={tok}"), handle_error=False)
+    assert "only the facilitator" in texts(rc)
+    s.advance(code, key)
+    s.advance(code, key)
+    s.fork(code, key, 1, "vote", "joint_procurement", True)
+    for element in (pages.Console(f"room={code}&key={key}"), pages.Screen(code),
+                    pages.Join(f"room={code}&seat=IDN&token={tok}")):
+        solara.render(element, handle_error=False)

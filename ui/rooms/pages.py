@@ -30,6 +30,27 @@ from .service import View, service
 
 POLL_SECONDS = 1.0
 MAX_QUERY = 400  # characters of a page address's query we read at all
+#: What one browser session may open or claim (a participant cannot take every seat or
+#: fill the server with rooms; the facilitator can release seats).
+MAX_ROOMS_PER_SESSION = 3
+MAX_CLAIMS_PER_SESSION = 2
+_per_session: dict[tuple[str, str], int] = {}
+_per_session_lock = threading.Lock()
+
+
+def limited(what: str, limit: int, action: Callable[[], Any]) -> Any:
+    """Run ``action`` and count it for this browser session; refused beyond ``limit``."""
+    try:
+        session = solara.get_session_id()
+    except Exception:  # noqa: BLE001 - no session (in-process tests)
+        session = ""
+    with _per_session_lock:
+        if _per_session.get((session, what), 0) >= limit:
+            raise RoomError(f"at most {limit} {what} from one browser")
+    result = action()
+    with _per_session_lock:
+        _per_session[(session, what)] = _per_session.get((session, what), 0) + 1
+    return result
 
 
 def query(search: str | None) -> dict[str, str]:
@@ -163,8 +184,8 @@ def NewRoom(on_open: Callable[[str, str], None], set_message: Callable[[str], No
                         value=secretariat, on_value=set_secretariat)
 
         def open_room() -> None:
-            got = safe(lambda: svc.create(scenario, qpr, rounds, secretariat, timer),
-                       set_message)
+            got = safe(lambda: limited("rooms", MAX_ROOMS_PER_SESSION, lambda: svc.create(
+                scenario, qpr, rounds, secretariat, timer)), set_message)
             if got:
                 on_open(*got)
 
@@ -416,7 +437,8 @@ def ClaimSeat(code: str, on_claim, set_message):
     with solara.Row(style="flex-wrap: wrap", classes=["seats"]):
         for seat in free:
             def claim(seat=seat) -> None:
-                token = safe(lambda: svc.claim(code, seat, team), set_message)
+                token = safe(lambda: limited("seats", MAX_CLAIMS_PER_SESSION, lambda: svc.claim(
+                    code, seat, team)), set_message)
                 if token:
                     on_claim(seat, token)
             solara.Button(f"{names[seat]} ({seat})", outlined=True, on_click=claim,
