@@ -149,6 +149,7 @@ def report(args, submit, advance, latency, rss0, rss) -> None:
 def shoot(folder: Path, fac, team, screen, suffix: str) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     fac.screenshot(path=str(folder / f"rooms-console{suffix}.png"))
+    team.locator(".team-title").scroll_into_view_if_needed()
     team.screenshot(path=str(folder / f"rooms-team-390{suffix}.png"))
     screen.screenshot(path=str(folder / f"rooms-screen-1920x1080{suffix}.png"))
 

@@ -241,7 +241,7 @@ def RoomConsole(code: str, key: str, set_message: Callable[[str], None]):
                               on_click=act(lambda: svc.close(code, key)))
             TimerControl(room.timer, lambda s: act(lambda: svc.set_timer(code, key, s))())
     solara.HTML(tag="div", classes=["console-table"], unsafe_innerHTML=views.states_table_html(
-        room, run, view.baseline, online=svc.online(code)))
+        room, run, view.baseline, online=svc.online(code), submitted=room.status == "open"))
     if room.status == "open":
         solara.HTML(tag="h3", unsafe_innerHTML=(
             f"Inject an event at quarter {room.next_quarter} (start of the next round)"))
@@ -328,8 +328,9 @@ def ForkPanel(code: str, key: str, view: View, set_message, refresh):
                 set_shown(i)
                 refresh()
 
-        solara.Button("Run the fork", color="primary", on_click=run_fork,
-                      classes=["run-fork"])
+        with solara.Row():
+            solara.Button("Run the fork", color="primary", on_click=run_fork,
+                          classes=["run-fork"])
         index = shown if 0 <= shown < len(room.forks) else len(room.forks) - 1
         if index >= 0:
             got = safe(lambda: svc.fork_run(code, index), set_message)
@@ -579,6 +580,10 @@ def Screen(code: str):
         HeadlineBar(run, view.baseline)
         finished = room.status != "open"
         step = run.step if replay < 0 or not finished else min(replay, run.step)
+        timeline = tuple(d.to_event() for d in room.decisions) + tuple(
+            _event(d) for d in room.pending)  # decided in the room: origin "live"
+        if finished:
+            Debrief(code, view, step, set_replay, names)
         with solara.Row(style="flex-wrap: wrap; gap: 16px; align-items: flex-start"):
             with solara.Column(style="flex: 5; min-width: min(100%, 640px)"):
                 solara.HTML(tag="div", classes=["screen-table"],
@@ -586,35 +591,48 @@ def Screen(code: str):
                                 room, run, view.baseline, online=service().online(code),
                                 step=step, submitted=not finished))
             with solara.Column(style="flex: 4; min-width: min(100%, 420px)"):
-                with solara.Row(style="flex-wrap: wrap"):
-                    for metric in ("control_index", "outage_quarters"):
-                        solara.HTML(tag="div", classes=[f"chart-{metric}"],
-                                    unsafe_innerHTML=views.region_chart(
-                                        run, view.baseline, metric, f"screen-{metric}"))
+                if not finished:
+                    with solara.Row(style="flex-wrap: wrap"):
+                        for metric in ("control_index", "outage_quarters"):
+                            solara.HTML(tag="div", classes=[f"chart-{metric}"],
+                                        unsafe_innerHTML=views.region_chart(
+                                            run, view.baseline, metric, f"screen-{metric}"))
                 solara.HTML(tag="h3", unsafe_innerHTML="Event timeline")
                 with solara.Column(classes=["screen-timeline"],
                                    style="max-height: 420px; overflow-y: auto"):
-                    EventLog(run, tuple(_event(d) for d in room.pending))
+                    EventLog(run, timeline)
         if finished:
-            solara.HTML(tag="h2", unsafe_innerHTML="Debrief: possession against control")
-            with solara.Column(classes=["replay"]):
-                solara.SliderInt(label=f"Replay: quarter {step} of {run.step}", value=step,
-                                 min=0, max=run.step, on_value=set_replay)
-            with solara.Row(style="flex-wrap: wrap; gap: 16px"):
-                solara.HTML(tag="div", classes=["debrief-map"],
-                            unsafe_innerHTML=views.possession_control_map(room, run))
-                solara.HTML(tag="div", classes=["debrief-paths"],
-                            unsafe_innerHTML=views.decisions_html(room, names))
+            solara.HTML(tag="div", classes=["debrief-paths"],
+                        unsafe_innerHTML=views.decisions_html(room, names))
+
+
+@solara.component
+def Debrief(code: str, view: View, step: int, set_replay, names: dict[str, str]):
+    """The end of the game: each state's path (possession against control), the region's
+    path and the last fork on the same axes, a replay slider for the table below."""
+    room, run = view.room, view.run
+    solara.HTML(tag="h2", unsafe_innerHTML="Debrief: possession against control, round by "
+                "round")
+    with solara.Row(style="flex-wrap: wrap; gap: 16px; align-items: flex-start"):
+        solara.HTML(tag="div", classes=["debrief-map"],
+                    unsafe_innerHTML=views.possession_control_map(room, run))
+        with solara.Column():
             if room.forks:
                 f, forked = service().fork_run(code, len(room.forks) - 1)
                 focus = f["seat"] if f["seat"] in names else "region"
                 solara.HTML(tag="h3", unsafe_innerHTML=escape(
                     f"What if: {PARAMETERS[f['lever']].label} = {views.fmt_value(f['value'])}"
                     f" ({f['seat']}) in round {f['round']}?"))
-                with solara.Row(style="flex-wrap: wrap"):
-                    for metric in ("control_index", "outage_quarters"):
-                        solara.HTML(tag="div", unsafe_innerHTML=views.two_paths_chart(
-                            run, forked, metric, focus, f"screen-fork-{metric}", "fork"))
+                for metric in ("control_index", "outage_quarters"):
+                    solara.HTML(tag="div", unsafe_innerHTML=views.two_paths_chart(
+                        run, forked, metric, focus, f"screen-fork-{metric}", "fork"))
+            else:
+                for metric in ("control_index", "outage_quarters"):
+                    solara.HTML(tag="div", unsafe_innerHTML=views.region_chart(
+                        run, view.baseline, metric, f"screen-{metric}"))
+    with solara.Column(classes=["replay"]):
+        solara.SliderInt(label=f"Replay: the table at quarter {step} of {run.step}",
+                         value=step, min=0, max=run.step, on_value=set_replay)
 
 
 def _event(d: dict):
