@@ -575,8 +575,10 @@ def Screen(code: str):
         solara.HTML(tag="div", unsafe_innerHTML=(
             f"{views.TABLE_CSS}<div style='display:flex;gap:32px;align-items:baseline;"
             f"flex-wrap:wrap'><span class='room-code'>{code}</span><span class='room-big'>"
-            f"<b>{escape(status)}</b> · {len(room.submissions)} of {len(room.seats)} teams "
-            f"submitted · join at {escape(public_url('/join'))}</span></div>"))
+            f"<b>{escape(status)}</b>"
+            + (f" · {len(room.submissions)} of {len(room.seats)} teams submitted · join at "
+               f"{escape(public_url('/join'))}" if room.status == "open" else "")
+            + "</span></div>"))
         HeadlineBar(run, view.baseline)
         finished = room.status != "open"
         step = run.step if replay < 0 or not finished else min(replay, run.step)

@@ -164,28 +164,37 @@ def possession_control_map(room: Room, run: Trajectory) -> str:
     w, h, left, top, pad = 620, 470, 56, 20, 40
     pw, ph = w - left - pad, h - top - 50
     ends = [min(r * room.quarters_per_round, run.step) for r in range(room.round + 1)]
+    xs = [run.series("possession_index", c)[ends] for c in run.iso3]
+    ys = [run.series("control_index", c)[ends] for c in run.iso3]
+    x_max = min(1.0, charts.nice_max(1.1 * max(float(x.max()) for x in xs)))
+    y_min = 0.5 if min(float(y.min()) for y in ys) >= 0.5 else 0.0
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="{w}" '
            f'height="{h}" data-chart="paths" role="img" aria-label="possession against '
            f'control" style="font-family:sans-serif;font-size:13px">']
     for f in (0, 0.5, 1):
         out.append(f'<line x1="{left}" x2="{left + pw}" y1="{top + ph * (1 - f)}" '
                    f'y2="{top + ph * (1 - f)}" stroke="#ddd"/><text x="{left - 6}" '
-                   f'y="{top + ph * (1 - f) + 4}" text-anchor="end">{f:g}</text>'
+                   f'y="{top + ph * (1 - f) + 4}" text-anchor="end">'
+                   f'{y_min + (1 - y_min) * f:g}</text>'
                    f'<text x="{left + pw * f}" y="{top + ph + 16}" text-anchor="middle">'
-                   f'{f:g}</text>')
+                   f'{x_max * f:.2g}</text>')
     out.append(f'<text x="{left + pw / 2}" y="{h - 10}" text-anchor="middle" font-size="15">'
                f'Possession →</text><text x="14" y="{top + ph / 2}" font-size="15" '
                f'transform="rotate(-90 14 {top + ph / 2})" text-anchor="middle">Control →'
                f'</text>')
     palette = ("#1f5fa8", "#c2571a", "#2e8b57", "#8e44ad", "#b71c1c", "#00838f", "#6d4c41",
                "#ad1457", "#558b2f", "#283593", "#ef6c00")
+    def px(a: float) -> float:
+        return left + pw * min(a / x_max, 1.0)
+
+    def py(b: float) -> float:
+        return top + ph * (1 - max(0.0, (b - y_min) / (1 - y_min)))
+
     for i, iso3 in enumerate(run.iso3):
-        x = run.series("possession_index", iso3)[ends]
-        y = run.series("control_index", iso3)[ends]
-        pts = " ".join(f"{left + pw * float(a):.1f},{top + ph * (1 - float(b)):.1f}"
-                       for a, b in zip(x, y))
+        x, y = xs[i], ys[i]
+        pts = " ".join(f"{px(float(a)):.1f},{py(float(b)):.1f}" for a, b in zip(x, y))
         c = palette[i % len(palette)]
-        ex, ey = left + pw * float(x[-1]), top + ph * (1 - float(y[-1]))
+        ex, ey = px(float(x[-1])), py(float(y[-1]))
         out.append(f'<polyline points="{pts}" fill="none" stroke="{c}" stroke-width="2" '
                    f'data-series="{iso3}"/><circle cx="{ex:.1f}" cy="{ey:.1f}" r="5" '
                    f'fill="{c}"/><text x="{ex + 7:.1f}" y="{ey + 4:.1f}" fill="{c}" '
