@@ -34,6 +34,7 @@ from ui.components import (
     TabBar,
 )
 from ui.headline import HeadlineBar
+from ui.rooms.pages import FacilitatePage, JoinPage, ScreenPage
 from ui.session import use_session
 from ui.style import RoomStyle
 
@@ -104,3 +105,17 @@ def Page():
     # A fresh workshop (without the link that may have caused it) after a failed render.
     Guarded(lambda generation: Workshop(catalog, router.search if generation == 0 else None)
             .key(f"workshop-{generation}"))
+
+
+# The participatory workshop (issue 12): facilitator console, team page, projector screen.
+@solara.component
+def Layout(children=[]):  # noqa: B006 - Solara's layout signature
+    solara.AppLayout(children=children, navigation=False)
+
+
+routes = [
+    solara.Route(path="/", component=Page, label="Workshop", layout=Layout),
+    solara.Route(path="facilitate", component=FacilitatePage, label="Facilitate"),
+    solara.Route(path="join", component=JoinPage, label="Join"),
+    solara.Route(path="screen", component=ScreenPage, label="Screen"),
+]

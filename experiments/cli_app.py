@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import subprocess
+from pathlib import Path
 
 from experiments.cli import UserError
 
@@ -21,6 +22,9 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
                    help="address to listen on (default: 127.0.0.1; 0.0.0.0 for the room)")
     p.add_argument("--port", type=int, default=8765, help="port (default: 8765)")
     p.add_argument("--dev", action="store_true", help="development mode (auto-reload)")
+    p.add_argument("--rooms-db", type=Path, default=None, metavar="FILE",
+                   help="SQLite file for participatory-workshop rooms (default: "
+                        "$SOVSIM_ROOMS_DB, else ~/.local/share/sovsim/rooms.sqlite)")
     p.set_defaults(func=cmd_app)
 
 
@@ -37,4 +41,11 @@ def cmd_app(args: argparse.Namespace) -> int:
         raise UserError(f"--port {args.port}: expected 1-65535")
     print(f"sovsim workshop UI on http://{args.host}:{args.port}/ (Ctrl-C to stop)")
     cmd = server.command(args.host, args.port, production=not args.dev)
-    return subprocess.call(cmd, cwd=server.ROOT, env=server.environment())
+    env = server.environment()
+    if args.rooms_db is not None:
+        folder = args.rooms_db.expanduser().resolve().parent
+        if not folder.is_dir():
+            raise UserError(f"--rooms-db: folder {folder} does not exist")
+        env["SOVSIM_ROOMS_DB"] = str(args.rooms_db.expanduser().resolve())
+    print("participatory workshop: facilitator console at /facilitate, teams join at /join")
+    return subprocess.call(cmd, cwd=server.ROOT, env=env)

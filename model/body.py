@@ -56,6 +56,12 @@ class RegionalBody:
         self.member = self.member & lever["member"]
         self.cohesion = m7.cohesion(self.trust, self.member, model)
 
+    def leave(self, rows, model: SovereigntyModel) -> None:
+        """States (rows) leave the body (a ``set_lever`` event turning ``member`` off)."""
+        self.member = self.member.copy()
+        self.member[rows] = False
+        self.cohesion = m7.cohesion(self.trust, self.member, model)
+
     def boost_trust(self, boost: float, model: SovereigntyModel, run: int = 0) -> None:
         """A regional summit in run ``run``: members' trust rises by ``boost`` (capped at 1)."""
         rows = model.state_rows(run)

@@ -13,7 +13,7 @@ from typing import Any
 @dataclass(frozen=True)
 class EventParam:
     name: str
-    type: str  # "bloc", "vendor", "layer", "int", "float"
+    type: str  # "bloc", "vendor", "layer", "lever", "value", "int", "float"
     default: Any
     low: float | None = None
     high: float | None = None
@@ -64,6 +64,14 @@ EVENT_KINDS: dict[str, EventKind] = {k.name: k for k in (
     EventKind("political_shift", "Political shift",
               "The target states' possessive rhetoric changes to a new level.",
               (EventParam("rhetoric", "float", 0.8, 0.0, 1.0, "0-1 scale"),)),
+    EventKind("set_lever", "Policy change",
+              "From this quarter on, a lever takes a new value: a state lever for the target "
+              "states, a regional-body lever for the region (targets must then be all). "
+              "A game of the participatory workshop is its scenario plus these events.",
+              (EventParam("lever", "lever", "possessive_rhetoric",
+                          description="a lever's name (state or regional body)"),
+               EventParam("value", "value", 0.1,
+                          description="the new value, within the lever's declared range"))),
 )}
 
 BLOCS = ("A", "B")

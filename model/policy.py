@@ -5,10 +5,11 @@ the same region and seed give identical quarter-0 outcomes whatever the scenario
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
-from .parameters import REGION_LEVERS, STATE_LEVERS
+from .parameters import PARAMETERS, REGION_LEVERS, STATE_LEVERS
 from .spec import ScenarioSpec
 
 _DTYPES = {"bool": bool, "int": np.int64, "float": float}
@@ -40,6 +41,21 @@ class Policy:
         self.lever, self.region, self.enacted = self.scenario, self.scenario_region, True
         model.body.enact(model)
 
-    def on_rows(self, name: str, model) -> np.ndarray:
-        """A region lever's value on every state row."""
-        return self.region[name][model.run_of]
+    def set_lever(self, model, name: str, rows, value: Any, run: int = 0) -> None:
+        """A ``set_lever`` event in run ``run``: ``name`` takes ``value`` from this quarter on
+        (for the state rows ``rows``, or the run's region). Rhetoric is the body's from
+        quarter 1 on, and leaving the body takes effect at once (re-entry follows trust, as
+        for any state whose ``member`` lever is on)."""
+        p = PARAMETERS[name]
+        value = p.check(value)
+        if p.scope == "region":
+            values = self.region[name].copy()
+            values[run] = value
+            self.region = {**self.region, name: values}
+            return
+        self.lever = {**self.lever, name: self.lever[name].copy()}
+        self.lever[name][rows] = value
+        if name == "possessive_rhetoric":
+            model.body.rhetoric[rows] = float(value)
+        elif name == "member" and not value:
+            model.body.leave(rows, model)

@@ -48,6 +48,7 @@ from .parameters import PARAMETERS, REGION_LEVERS, STATE_LEVERS, UNCERTAINTIES, 
 from .parameters import suggest as _suggest
 from .region import StateData, asean_states
 from .spec import (
+    LEVER_NAMES,
     MAX_DESCRIPTION,
     MAX_HORIZON,
     MAX_NAME,
@@ -1000,11 +1001,14 @@ def _params_schema(declared, extra: dict | None = None) -> dict:
 
 def _event_param_schema(p: EventParam, kind: str) -> dict:
     out: dict[str, Any] = {"description": p.description, "default": p.default}
-    if p.type in ("bloc", "layer", "vendor"):
-        values = list({"bloc": BLOCS, "layer": LAYERS, "vendor": VENDOR_KEYS}[p.type])
+    if p.type in ("bloc", "layer", "vendor", "lever"):
+        values = list({"bloc": BLOCS, "layer": LAYERS, "vendor": VENDOR_KEYS,
+                       "lever": LEVER_NAMES}[p.type])
         if p.type == "vendor" and kind == "price_shock":
             values.append("")
         out["enum"] = values
+    elif p.type == "value":
+        out["type"] = ["boolean", "number"]
     else:
         out.update(type="integer" if p.type == "int" else "number", minimum=p.low,
                    maximum=p.high)
@@ -1106,6 +1110,10 @@ def reference_tables() -> str:
                 if p.type == "vendor" and kind.name == "price_shock":
                     values.append('""')
                 allowed = " / ".join(values)
+            elif p.type == "lever":
+                allowed = "any lever above"
+            elif p.type == "value":
+                allowed = "within the lever's range"
             else:
                 allowed = f"{p.low:g} – {p.high:g}"
             cells.append(f"`{p.name}`: {allowed} ({p.default!r}; {p.description})")

@@ -32,6 +32,8 @@ MAX_NAME = 100  # a scenario's name
 MAX_LABEL = 200  # any name stored in a results database (experiment, scenario label)
 MAX_DESCRIPTION = 4000
 VENDOR_KEYS = tuple(a.key for a in ARCHETYPES)
+#: Levers a ``set_lever`` event may change (state levers, then the regional body's).
+LEVER_NAMES = tuple(p.name for p in (*STATE_LEVERS, *REGION_LEVERS))
 
 
 class SpecError(ValueError):
@@ -127,7 +129,8 @@ def parameter_problem(p: Parameter, value: object) -> RuleError:
 
 def event_param_choices(p: EventParam, kind: str) -> tuple[str, ...] | None:
     """The allowed values of a bloc/layer/supplier event parameter (None for numbers)."""
-    choices = {"bloc": BLOCS, "layer": LAYERS, "vendor": VENDOR_KEYS}.get(p.type)
+    choices = {"bloc": BLOCS, "layer": LAYERS, "vendor": VENDOR_KEYS,
+               "lever": LEVER_NAMES}.get(p.type)
     if choices is None:
         return None
     return (*choices, "") if (p.type == "vendor" and kind == "price_shock") else tuple(choices)
@@ -140,11 +143,18 @@ def check_event_param(p: EventParam, kind: str, value: object) -> Any:
     choices = event_param_choices(p, kind)
     if choices is not None:
         if not isinstance(value, str) or value not in choices:
-            what = {"bloc": "bloc", "layer": "layer", "vendor": "supplier"}[p.type]
+            what = {"bloc": "bloc", "layer": "layer", "vendor": "supplier",
+                    "lever": "lever"}[p.type]
             hint = suggest(value, [c for c in choices if c]) if isinstance(value, str) else ""
             raise RuleError(f"unknown {what}{hint}",
                             ", ".join(repr(c) if c == "" else c for c in choices))
         return value
+    if p.type == "value":  # checked against its lever by check_event
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, (int, float)) and abs(value) < float("inf"):
+            return value
+        raise RuleError("expected true/false or a finite number", p.description)
     kind_text = "a whole number" if p.type == "int" else "a number"
     allowed = f"{kind_text} from {p.low:g} to {p.high:g} ({p.description})"
     number = isinstance(value, (int, float)) and not isinstance(value, bool)
@@ -321,6 +331,26 @@ def check_event(event: Event, codes, horizon: int, path: str) -> None:
         except RuleError as exc:
             raise SpecError(where, f"{exc.problem}, got {_short(value)}; allowed: "
                             f"{exc.allowed}") from None
+    if event.kind == "set_lever":
+        check_lever_change(event, path)
+
+
+def check_lever_change(event: Event, path: str) -> Any:
+    """The value of a ``set_lever`` event, checked against its lever (coerced), else
+    :class:`SpecError`: both parameters are required, and a regional-body lever applies to
+    the whole region (targets ``all``)."""
+    for key in ("lever", "value"):
+        if key not in event.params:
+            raise SpecError(f"{path}.params.{key}", "missing; set_lever needs lever and value")
+    p = PARAMETERS[event.params["lever"]]
+    if p.scope == "region" and tuple(event.targets) != ("all",):
+        raise SpecError(f"{path}.targets", f"{p.name} is a regional-body lever; allowed: all")
+    try:
+        return p.check(event.params["value"])
+    except ValueError:
+        exc = parameter_problem(p, event.params["value"])
+        raise SpecError(f"{path}.params.value", f"{exc.problem}, got "
+                        f"{_short(event.params['value'])}; allowed: {exc.allowed}") from None
 
 
 def _short(value: object, limit: int = 60) -> str:

@@ -137,4 +137,6 @@ class World:
             model.body.boost_trust(float(event.param("trust_boost")), model, run)
         elif kind == "political_shift":
             model.body.rhetoric[rows] = float(event.param("rhetoric"))
+        elif kind == "set_lever":
+            model.policy.set_lever(model, event.param("lever"), rows, event.param("value"), run)
         self.logs[run].append({"step": t, "origin": origin, **event.to_dict()})

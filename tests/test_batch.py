@@ -111,3 +111,16 @@ def test_order_in_the_batch_does_not_matter():
     ab, ba = run_batch([a, b]), run_batch([b, a])
     assert np.array_equal(ab.state_by_run()[0], ba.state_by_run()[1])
     assert np.array_equal(ab.state_by_run()[1], ba.state_by_run()[0])
+
+
+def test_policy_changes_mid_run_stay_in_their_run():
+    """``set_lever`` events (the participatory workshop's rounds) change one run's levers
+    only: a region lever and a state lever, in different runs of one batch."""
+    from model.events import Event
+    base = replace(ScenarioSpec(), horizon=10)
+    joint = replace(base, events=(Event(3, "set_lever", ("all",), {
+        "lever": "joint_procurement", "value": True}),))
+    leave = replace(base, seed=4, events=(Event(2, "set_lever", ("IDN", "VNM"), {
+        "lever": "member", "value": False}), Event(5, "set_lever", ("KHM",), {
+            "lever": "national_model", "value": True})))
+    _check([base, joint, leave, base])

@@ -78,3 +78,33 @@ def tab(rc, label: str) -> None:
 
 def textarea(rc, label: str) -> v.Textarea:
     return rc.find(v.Textarea, label=label).widget
+
+
+def server_process(log, port: int, env_extra: dict[str, str]):
+    """A production ``solara run app.py`` as a process the test may kill (SIGKILL) and
+    start again on the same port; returns (process, url) once it serves pages."""
+    import subprocess
+    import time
+    import urllib.request
+
+    from ui import server
+
+    env = {**server.environment(), **env_extra}
+    with open(log, "ab") as out:
+        proc = subprocess.Popen(server.command("127.0.0.1", port), cwd=server.ROOT, env=env,
+                                stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 90
+    while True:
+        if proc.poll() is not None:
+            raise RuntimeError(f"solara server exited with {proc.returncode}; see {log}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return proc, url
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            proc.kill()
+            raise RuntimeError(f"solara server not ready; see {log}")
+        time.sleep(0.2)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from model import EVENT_KINDS, Event
+from model import EVENT_KINDS, PARAMETERS, Event
 from model.vendors import ARCHETYPES, NATIONAL_COMPUTE, NATIONAL_PROGRAMME
 
 VENDOR_LABELS = {a.key: a.label for a in (*ARCHETYPES, NATIONAL_PROGRAMME, NATIONAL_COMPUTE)}
@@ -56,6 +56,12 @@ def describe_event(event: Event, names: Mapping[str, str]) -> str:
         when = f"from quarter {event.step}, for good"
     elif event.kind == "regional_summit":
         what = f"{label}: members' trust +{event.param('trust_boost')} ({who})"
+    elif event.kind == "set_lever" and event.params.get("lever") in PARAMETERS:
+        p, value = PARAMETERS[event.params["lever"]], event.params.get("value")
+        shown = ("on" if value else "off") if isinstance(value, bool) else f"{value:g}"
+        whose = "the regional body" if p.scope == "region" else who
+        what = f"{label}: {p.label} {shown} for {whose}"
+        when = f"from quarter {event.step}"
     else:
         extra = ", ".join(f"{k} {v}" for k, v in event.params.items())
         what = f"{label} on {who}" + (f" ({extra})" if extra else "")
