@@ -23,7 +23,8 @@ It is idempotent: a second run changes nothing. What it rewrites, found with the
   ``from sovsim import model``;
 * a string literal that is exactly a dotted path into one of these packages and names a
   module or package that exists (``"experiments.cli"``, ``"model.data"``) -> prefixed with
-  ``sovsim.``; other strings (``"experiments.id"``, a SQL column) are left alone.
+  ``sovsim.``; other strings (``"experiments.id"``, a SQL column) are left alone;
+* then ruff re-sorts the import blocks it touched (``--select I --fix``), if installed.
 
 Forms it cannot rewrite safely (``import model.x`` with no alias, ``import a, model``) are
 reported as ``file:line`` and make it exit 2.
@@ -34,6 +35,8 @@ from __future__ import annotations
 import argparse
 import io
 import re
+import shutil
+import subprocess
 import sys
 import tokenize
 from pathlib import Path
@@ -155,6 +158,18 @@ def python_files(root: Path) -> list[Path]:
     return found
 
 
+def _sort_imports(paths: list[Path], root: Path) -> None:
+    """Re-sort the rewritten import blocks (``sovsim.`` sorts differently) with ruff, if it
+    is installed; long lines are left for ``ruff check`` to report."""
+    ruff = Path(sys.executable).parent / "ruff"
+    ruff = str(ruff) if ruff.exists() else shutil.which("ruff")
+    if ruff is None:
+        print("namespace: ruff not found: run `ruff check --select I --fix .` to re-sort imports")
+        return
+    subprocess.run([ruff, "check", "-q", "--select", "I", "--fix", *map(str, paths)],
+                   cwd=root, check=False)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true",
@@ -174,6 +189,8 @@ def main(argv: list[str] | None = None) -> int:
             changed.append(path)
             if not args.check:
                 path.write_text(new, encoding="utf-8")
+    if changed and not args.check:
+        _sort_imports(changed, args.root)
     for problem in problems:
         print(f"namespace: error: {problem}", file=sys.stderr)
     for path in changed:
