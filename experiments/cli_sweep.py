@@ -75,7 +75,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--level", choices=("state", "region"), default="state",
                    help="state: run x step x state rows (default); region: run x step rows")
     p.add_argument("--out", type=Path, default=None,
-                   help="output file (default: EXPERIMENT[_region].FORMAT)")
+                   help="output file (default: out/EXPERIMENT[_region].FORMAT)")
     p.add_argument("--db", default=None, help=DB_HELP)
     p.set_defaults(func=cmd_export)
 
@@ -286,7 +286,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     name, _ = _name(args.experiment)
     suffix = "" if args.level == "state" else "_region"
-    out = args.out or Path(f"{safe_stem(name)}{suffix}.{args.format}")
+    out = args.out or Path("out") / f"{safe_stem(name)}{suffix}.{args.format}"
     if out.suffix != f".{args.format}":
         raise UserError(f"--out {out}: expected a .{args.format} file for --format "
                         f"{args.format}")
