@@ -60,7 +60,8 @@ def iter_results(db: str | None, experiment: str, *, level: str = "state",
 
     ``level="state"``: one row per run x step x state (only the final step unless the
     experiment kept ``per_step_state``); ``level="region"``: one row per run x step (only the
-    final step unless it kept ``per_step`` or ``per_step_state``).
+    final step unless it kept ``per_step`` or ``per_step_state``). ``scenario`` and ``iso3``
+    are categoricals with the same categories in every chunk.
     """
     with Storage(db, create=False) as storage:
         exp = storage.experiment(experiment)
@@ -77,6 +78,13 @@ def iter_results(db: str | None, experiment: str, *, level: str = "state",
         else:
             raise ValueError(f"level must be 'state' or 'region', got {level!r}")
         r = storage.runs.c
+        codes: list[str] = []
+        if level == "state":  # the same categories in every chunk (one Parquet dictionary)
+            with storage.engine.connect() as conn:
+                codes = sorted(conn.execute(
+                    select(table.c.iso3).distinct()
+                    .join(storage.runs, storage.runs.c.id == table.c.run_id)
+                    .where(r.experiment_id == exp["id"])).scalars())
         for start in range(0, len(runs), runs_per_chunk):
             part = runs.iloc[start:start + runs_per_chunk]
             lo, hi = int(part["run_id"].iloc[0]), int(part["run_id"].iloc[-1])
@@ -90,12 +98,15 @@ def iter_results(db: str | None, experiment: str, *, level: str = "state",
             frame = part.merge(values, on="run_id", how="inner", validate="one_to_many")
             if "member" in frame:
                 frame["member"] = frame["member"].astype(bool)
+            if "iso3" in frame:
+                frame["iso3"] = pd.Categorical(frame["iso3"], categories=codes)
             yield frame.reset_index(drop=True)
 
 
 def load_results(db_url: str | None, experiment: str) -> pd.DataFrame:
-    """All finished runs of ``experiment``: one row per run x step x state, with the
-    scenario, point, replication, seed and the design's parameters as columns."""
+    """All finished runs of ``experiment``: one row per run x state at the final step (per
+    run x step x state if the experiment kept ``per_step_state``), with the scenario, point,
+    replication, seed and the design's parameters as columns."""
     frames = list(iter_results(db_url, experiment, level="state"))
     return _concat(frames)
 
@@ -113,8 +124,9 @@ def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
     if not frames:
         return pd.DataFrame()
     out = pd.concat(frames, ignore_index=True)
-    if "scenario" in out and not isinstance(out["scenario"].dtype, pd.CategoricalDtype):
-        out["scenario"] = out["scenario"].astype("category")
+    for column in ("scenario", "iso3"):
+        if column in out and not isinstance(out[column].dtype, pd.CategoricalDtype):
+            out[column] = out[column].astype("category")
     return out
 
 

@@ -100,7 +100,7 @@ def seeds_for(base: int, replications: int) -> list[int]:
 
 
 def _progress(total: int, label: str):
-    from tqdm import tqdm
+    from tqdm.auto import tqdm
 
     # disable=None: a bar on a terminal, silence in pipes, logs and tests
     return tqdm(total=total, desc=label, unit="run", disable=None, file=sys.stderr)
@@ -111,13 +111,21 @@ def _check_out(path: Path) -> None:
         raise UserError(f"--out {path}: unsupported file type; use .csv or .parquet")
 
 
-def _write_table(frame: pd.DataFrame, path: Path) -> None:
+def _write_table(frame: pd.DataFrame, path: Path, meta: dict | None = None) -> None:
+    """CSV or Parquet with sovsim's metadata (model version, scenario hashes, units; see
+    :mod:`model.exchange`): in the Parquet schema, or a CSVW sidecar FILE.csv-metadata.json."""
+    from model.exchange import metadata, write_table
+    from model.results import MODEL_VERSION
+
+    if meta is None:
+        hashes = {}
+        if {"scenario", "scenario_hash"} <= set(frame.columns):
+            hashes = dict(frame[["scenario", "scenario_hash"]].drop_duplicates()
+                          .astype(str).itertuples(index=False))
+        meta = metadata(frame.columns, model_version=MODEL_VERSION, scenario_hashes=hashes)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        if path.suffix == ".parquet":
-            frame.to_parquet(path, index=False)
-        else:
-            frame.to_csv(path, index=False)
+        write_table(frame, path, meta)
     except OSError as exc:
         raise UserError(f"{path}: cannot write: {exc.strerror or exc}") from None
 
@@ -405,8 +413,14 @@ def cmd_compare(args: argparse.Namespace) -> int:
     print("90% interval: 5th-95th percentile over replications; diff: paired difference "
           f"(scenario - {labels[0]}) with the same seed")
     out = _compare_dir(args.out_dir, args.force)
-    _write_table(comparison.outcomes, out / "outcomes.csv")
-    _write_table(table, out / "summary.csv")
+    from model.exchange import metadata
+    from model.results import MODEL_VERSION
+
+    hashes = {label: spec.digest() for label, spec in zip(labels, specs)}
+    _write_table(comparison.outcomes, out / "outcomes.csv", metadata(
+        comparison.outcomes.columns, model_version=MODEL_VERSION, scenario_hashes=hashes))
+    _write_table(table, out / "summary.csv", metadata(
+        table.columns, model_version=MODEL_VERSION, scenario_hashes=hashes))
     write_chart(comparison, out / "compare.png")
     print(f"\nwrote {out / 'compare.png'}, {out / 'summary.csv'}, {out / 'outcomes.csv'}")
     return 0

@@ -318,7 +318,7 @@ def _run_pending(storage: Storage, experiment: Experiment, summary: SweepSummary
                  finished: set, workers: int, dask: str | None, progress: bool,
                  chunk_size: int | None, batch_runs: int, flush_seconds: float,
                  dask_timeout: float) -> None:
-    from tqdm import tqdm
+    from tqdm.auto import tqdm
 
     exp_id = summary.experiment_id
     pending = experiment.n_runs - len(finished)
