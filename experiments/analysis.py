@@ -21,7 +21,7 @@ from sqlalchemy import select
 from .storage import REGION_COLUMNS, STATE_COLUMNS, Storage
 
 RUN_COLUMNS = ("experiment", "scenario", "scenario_hash", "point", "replication", "seed",
-               "run_id")
+               "run_id", "extension")
 
 
 # ---------------------------------------------------------------------------- loading
@@ -46,7 +46,22 @@ def _runs_frame(storage: Storage, exp: dict[str, Any]) -> pd.DataFrame:
         frame[name] = [row.params.get(name) for row in rows]
     scen = list(exp["definition"]["scenarios"])
     frame["scenario"] = pd.Categorical(frame["scenario"], categories=scen)
+    frame.insert(frame.columns.get_loc("run_id") + 1, "extension",
+                 extension_numbers(storage.extension_history(exp["id"]), frame["point"],
+                                   frame["replication"]))
     return frame
+
+
+def extension_numbers(history: Sequence[dict[str, Any]], point, replication) -> np.ndarray:
+    """Which extension of the experiment added each run (1: the first definition): the
+    first whose plan holds the run's point and replication (1 for all without a history)."""
+    point, replication = np.asarray(point), np.asarray(replication)
+    out = np.zeros(point.shape, dtype=np.int64)
+    for ext in history:
+        inside = (out == 0) & (point < ext["n_points"]) & (replication < ext["replications"])
+        out[inside] = ext["number"]
+    out[out == 0] = 1
+    return out
 
 
 def _kept(exp: dict[str, Any], columns: Sequence[str]) -> list[str]:

@@ -258,6 +258,7 @@ def cmd_results(args: argparse.Namespace) -> int:
         except StorageError as exc:
             return _not_run_yet(name, exp, redact(storage.url), exc)
         counts = storage.counts(row["id"])
+        history = storage.extension_history(row["id"])
     finally:
         storage.close()
     scenarios = list(row["definition"]["scenarios"])
@@ -274,6 +275,12 @@ def cmd_results(args: argparse.Namespace) -> int:
         tot["pending"] += pending
         print(f"{s:<28}{c['done']:>8}{c['failed']:>8}{pending:>9}")
     print(f"{'total':<28}{tot['done']:>8}{tot['failed']:>8}{tot['pending']:>9}")
+    if len(history) > 1:
+        print("extensions (runs are tagged with the one that added them: column extension):")
+        for ext in history:
+            print(f"  {ext['number']}: hash {ext['digest']}, {ext['n_points']} points x "
+                  f"{ext['replications']} replications = {ext['n_runs']} runs, "
+                  f"{ext['created_at']:%Y-%m-%d %H:%M} UTC")
     if exp is not None and exp.digest() != row["digest"]:
         print(f"note: {args.experiment} now has hash {exp.digest()}; the stored runs are of "
               "an earlier version")

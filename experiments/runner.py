@@ -26,7 +26,7 @@ from model.model import SovereigntyModel
 from model.parameters import SUMMED_OUTCOMES
 from model.spec import ScenarioSpec
 
-from .design import Experiment, RunTask, model_version
+from .design import Experiment, RunTask, extension_problem, model_version
 from .storage import (
     STATE_COLUMNS,
     RunRecord,
@@ -266,7 +266,8 @@ def _sweep(storage: Storage, experiment: Experiment, workers: int, dask: str | N
            retry_failed: bool, dask_timeout: float) -> SweepSummary:
     exp_id = storage.retrying(lambda: storage.register(
         experiment.name, experiment.digest(), experiment.n_runs, experiment.keep,
-        experiment.to_dict()), "registering the experiment")
+        experiment.to_dict(), lambda old: extension_problem(old, experiment)),
+        "registering the experiment")
     if retry_failed:
         storage.retrying(lambda: storage.delete_failed(exp_id), "deleting failed runs")
     finished = storage.retrying(lambda: storage.finished_keys(exp_id), "reading stored runs")
