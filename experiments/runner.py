@@ -8,6 +8,7 @@ runs, and a sweep killed at any moment resumes with every run stored exactly onc
 from __future__ import annotations
 
 import contextlib
+import logging
 import multiprocessing
 import os
 import socket
@@ -36,6 +37,8 @@ from .storage import (
     chunked,
     redact,
 )
+
+log = logging.getLogger(__name__)
 
 #: The start method of sovsim's own pool: "spawn" works everywhere (and with threads in the
 #: parent); it is passed to the pool, never set globally.
@@ -163,12 +166,10 @@ class DaskExecutor:
     def _wait_for_a_worker(self, address: str, timeout: float) -> None:
         """A scheduler with no worker would take the work and wait forever at 0%: say so,
         wait up to ``timeout`` seconds for a worker, then give up clearly."""
-        import sys
-
         if self.client.scheduler_info().get("workers"):
             return
-        print(f"sovsim: no Dask worker has joined scheduler {address} yet; waiting up to "
-              f"{timeout:g} s (start one with: dask worker {address})", file=sys.stderr)
+        log.warning("no Dask worker has joined scheduler %s yet; waiting up to %g s (start "
+                    "one with: dask worker %s)", address, timeout, address)
         try:
             self.client.wait_for_workers(1, timeout=timeout)
         except TimeoutError:
@@ -273,6 +274,9 @@ def _sweep(storage: Storage, experiment: Experiment, workers: int, dask: str | N
     finished = storage.retrying(lambda: storage.finished_keys(exp_id), "reading stored runs")
     summary = SweepSummary(experiment.name, exp_id, storage.url, experiment.n_runs,
                            skipped=len(finished))
+    log.info("experiment %s (id %d, hash %s): %d runs planned, %d already stored, %s",
+             experiment.name, exp_id, experiment.digest(), experiment.n_runs, len(finished),
+             f"Dask {dask}" if dask else f"{workers} worker process(es)")
     identity = storage.file_identity()
     try:
         _run_pending(storage, experiment, summary, finished, workers, dask, progress,

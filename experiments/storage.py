@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import socket
 import time
@@ -103,6 +104,9 @@ def is_transient(exc: BaseException) -> bool:
         return False
     text = str(getattr(exc, "orig", None) or exc).lower()
     return any(words in text for words in _TRANSIENT)
+
+
+log = logging.getLogger(__name__)
 
 
 def _columns_digest() -> str:
@@ -265,6 +269,7 @@ class Storage:
         self._create = create
         self.engine = self._connect()
         self._check_schema(create)
+        log.debug("connected to %s", redact(self.url))
 
     # -- connection and schema -----------------------------------------------------------------
     def _connect(self) -> Engine:
@@ -326,6 +331,7 @@ class Storage:
                             "use a new database for sovsim results")
                     if not create:
                         raise EmptyDatabase(f"{redact(self.url)} holds no sovsim results")
+                    log.info("creating the sovsim schema in %s", redact(self.url))
                     self.metadata.create_all(conn)
                     conn.execute(insert(self.schema_info).values(
                         id=1, version=SCHEMA_VERSION, columns_digest=_columns_digest(),
@@ -404,6 +410,8 @@ class Storage:
                     self._add_extension(conn, row.id, 1, row.digest, row.definition)
                     history = [1]
                 self._add_extension(conn, row.id, max(history) + 1, digest, definition)
+                log.info("experiment %s extended: definition %d, hash %s -> %s, %d runs",
+                         name, max(history) + 1, row.digest, digest, n_runs)
                 conn.execute(self.experiments.update()
                              .where(self.experiments.c.id == row.id,
                                     self.experiments.c.digest == row.digest)
@@ -515,7 +523,9 @@ class Storage:
                 select(r.scenario, r.point, r.replication).where(
                     r.experiment_id == experiment_id, r.scenario.in_(scenarios),
                     r.point.in_(points)))}
-        return [k for k in keys if k in mine and k not in done]
+        ours = [k for k in keys if k in mine and k not in done]
+        log.debug("claimed %d of %d runs for %s", len(ours), len(keys), owner)
+        return ours
 
     def renew(self, experiment_id: int, owner: str, lease_seconds: float) -> None:
         """Extend the lease of every claim of ``owner``."""
@@ -601,7 +611,10 @@ class Storage:
                 raise
             except (sa_exc.SQLAlchemyError, OSError) as exc:
                 if is_transient(exc) and delays:
-                    time.sleep(delays.pop(0))
+                    delay = delays.pop(0)
+                    log.warning("database %s: connection lost while %s (%s); retrying in "
+                                "%g s", redact(self.url), what, _one_line(exc), delay)
+                    time.sleep(delay)
                     continue
                 tried = len(self.retry_delays) - len(delays)
                 again = f" (after {tried} retries)" if tried else ""
