@@ -18,7 +18,8 @@ from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
 #: repository path -> path inside the wheel
 LAYOUT = {"model": "sovsim/model", "experiments": "sovsim/experiments", "ui": "sovsim/ui",
-          "app.py": "sovsim/app.py", "scenarios": "sovsim/model/shipped_scenarios"}
+          "app.py": "sovsim/app.py", "scenarios": "sovsim/model/shipped_scenarios",
+          "examples": "sovsim/examples"}
 SKIP_PARTS = {"__pycache__", ".pytest_cache"}
 
 

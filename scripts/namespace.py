@@ -45,7 +45,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = "sovsim"
 NAMES = ("model", "experiments", "ui", "app")
 #: Files and folders the in-place rewrite looks at (relative to the repository root).
-TARGETS = ("model", "experiments", "ui", "app.py", "tests", "benchmarks", "scripts",
+TARGETS = ("model", "experiments", "ui", "app.py", "examples", "tests", "benchmarks", "scripts",
            "hatch_build.py")
 _DOTTED = re.compile(r"^(model|experiments|ui|app)(\.[A-Za-z_]\w*)+$")
 

@@ -23,6 +23,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("url")
     parser.add_argument("--timeout", type=float, default=120.0)
     parser.add_argument("--selector", default=SELECTOR, help="CSS selector that means drawn")
+    parser.add_argument("--click", default=None, metavar="TEXT",
+                        help="then press the button labelled TEXT ...")
+    parser.add_argument("--expect", default=None, metavar="TEXT",
+                        help="... and wait until TEXT is on the page")
     args = parser.parse_args(argv)
     from playwright.sync_api import Error, sync_playwright
 
@@ -36,13 +40,18 @@ def main(argv: list[str] | None = None) -> int:
             page.on("requestfailed", lambda r: failed.append(r.url))
             page.goto(args.url, wait_until="commit")
             page.wait_for_selector(args.selector, timeout=args.timeout * 1000)
+            if args.click:
+                page.get_by_role("button", name=args.click).first.click()
+            if args.expect:
+                page.get_by_text(args.expect).first.wait_for(timeout=args.timeout * 1000)
         except Error as exc:
             print(f"render_check: page not drawn: {str(exc).splitlines()[0]}; failed "
                   f"requests: {failed[:5]}", file=sys.stderr)
             return 1
         finally:
             browser.close()
-    print(f"render_check: {args.url} drawn offline ({args.selector})")
+    then = f", then {args.click!r} gave {args.expect!r}" if args.click or args.expect else ""
+    print(f"render_check: {args.url} drawn offline ({args.selector}{then})")
     return 0
 
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Build the wheel, install it into a clean virtualenv outside the checkout, and use it as a
 # user would from an unrelated folder (one holding its own model.py): sovsim list, run, a
-# small sweep, results, export, and sovsim app rendered offline in headless Chromium.
+# small sweep, results, export, and sovsim app rendered offline in headless Chromium; then,
+# with the viz extra in a second clean venv, Mesa's SolaraViz showing the model offline.
 # Part of scripts/test.sh; about a minute. Usage: scripts/wheel_check.sh
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -76,4 +77,22 @@ kill -TERM "$server_pid"; wait "$server_pid" || true; server_pid=""
 if grep -qiE "traceback|samesite" "$work/app.log"; then
   cat "$work/app.log" >&2; exit 1
 fi
+
+step "Mesa's SolaraViz (sovsim[viz], sovsim.examples.solaraviz_app) drawn offline, then Step"
+"$uv" venv -q -p "$base" "$work/viz"
+"$uv" pip install -q --python "$work/viz/bin/python" "sovsim[viz] @ $wheel"
+"$work/viz/bin/sovsim" app --vendor-assets >/dev/null
+SOLARA_ASSETS_CDN=http://127.0.0.1:9/ SOLARA_TELEMETRY_MIXPANEL_ENABLE=False \
+  "$work/viz/bin/python" -m solara run sovsim.examples.solaraviz_app --host 127.0.0.1 \
+  --port "$port" --production --no-open >"$work/viz.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 300); do
+  curl -sf -o /dev/null "http://127.0.0.1:$port/" && break
+  kill -0 "$server_pid" 2>/dev/null || { cat "$work/viz.log" >&2; exit 1; }
+  sleep 0.2
+done
+"$venv/bin/python" "$repo/scripts/render_check.py" "http://127.0.0.1:$port/" \
+  --selector ".vue-grid-layout img" --click Step --expect "Time: 1.0"
+kill -TERM "$server_pid"; wait "$server_pid" || true; server_pid=""
+if grep -qi "traceback" "$work/viz.log"; then cat "$work/viz.log" >&2; exit 1; fi
 step "ok"

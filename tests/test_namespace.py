@@ -117,7 +117,8 @@ def test_wheel_has_one_top_level_package(wheel):
         for needed in ("sovsim/__init__.py", "sovsim/app.py", "sovsim/model/model.py",
                        "sovsim/experiments/cli.py", "sovsim/ui/server.py",
                        "sovsim/model/shipped_scenarios/baseline.yaml",
-                       "sovsim/model/data/asean_states.csv"):
+                       "sovsim/model/data/asean_states.csv",
+                       "sovsim/examples/solaraviz_app.py"):
             assert needed in names
         entry = zf.read("sovsim-0.1.0.dist-info/entry_points.txt").decode()
         assert "sovsim = sovsim.experiments.cli:main" in entry
