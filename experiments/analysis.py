@@ -21,7 +21,7 @@ from sqlalchemy import select
 from .storage import REGION_COLUMNS, STATE_COLUMNS, Storage
 
 RUN_COLUMNS = ("experiment", "scenario", "scenario_hash", "point", "replication", "seed",
-               "run_id")
+               "run_id", "extension")
 
 
 # ---------------------------------------------------------------------------- loading
@@ -46,7 +46,22 @@ def _runs_frame(storage: Storage, exp: dict[str, Any]) -> pd.DataFrame:
         frame[name] = [row.params.get(name) for row in rows]
     scen = list(exp["definition"]["scenarios"])
     frame["scenario"] = pd.Categorical(frame["scenario"], categories=scen)
+    frame.insert(frame.columns.get_loc("run_id") + 1, "extension",
+                 extension_numbers(storage.extension_history(exp["id"]), frame["point"],
+                                   frame["replication"]))
     return frame
+
+
+def extension_numbers(history: Sequence[dict[str, Any]], point, replication) -> np.ndarray:
+    """Which extension of the experiment added each run (1: the first definition): the
+    first whose plan holds the run's point and replication (1 for all without a history)."""
+    point, replication = np.asarray(point), np.asarray(replication)
+    out = np.zeros(point.shape, dtype=np.int64)
+    for ext in history:
+        inside = (out == 0) & (point < ext["n_points"]) & (replication < ext["replications"])
+        out[inside] = ext["number"]
+    out[out == 0] = 1
+    return out
 
 
 def _kept(exp: dict[str, Any], columns: Sequence[str]) -> list[str]:
@@ -60,7 +75,8 @@ def iter_results(db: str | None, experiment: str, *, level: str = "state",
 
     ``level="state"``: one row per run x step x state (only the final step unless the
     experiment kept ``per_step_state``); ``level="region"``: one row per run x step (only the
-    final step unless it kept ``per_step`` or ``per_step_state``).
+    final step unless it kept ``per_step`` or ``per_step_state``). ``scenario`` and ``iso3``
+    are categoricals with the same categories in every chunk.
     """
     with Storage(db, create=False) as storage:
         exp = storage.experiment(experiment)
@@ -77,6 +93,13 @@ def iter_results(db: str | None, experiment: str, *, level: str = "state",
         else:
             raise ValueError(f"level must be 'state' or 'region', got {level!r}")
         r = storage.runs.c
+        codes: list[str] = []
+        if level == "state":  # the same categories in every chunk (one Parquet dictionary)
+            with storage.engine.connect() as conn:
+                codes = sorted(conn.execute(
+                    select(table.c.iso3).distinct()
+                    .join(storage.runs, storage.runs.c.id == table.c.run_id)
+                    .where(r.experiment_id == exp["id"])).scalars())
         for start in range(0, len(runs), runs_per_chunk):
             part = runs.iloc[start:start + runs_per_chunk]
             lo, hi = int(part["run_id"].iloc[0]), int(part["run_id"].iloc[-1])
@@ -90,12 +113,15 @@ def iter_results(db: str | None, experiment: str, *, level: str = "state",
             frame = part.merge(values, on="run_id", how="inner", validate="one_to_many")
             if "member" in frame:
                 frame["member"] = frame["member"].astype(bool)
+            if "iso3" in frame:
+                frame["iso3"] = pd.Categorical(frame["iso3"], categories=codes)
             yield frame.reset_index(drop=True)
 
 
 def load_results(db_url: str | None, experiment: str) -> pd.DataFrame:
-    """All finished runs of ``experiment``: one row per run x step x state, with the
-    scenario, point, replication, seed and the design's parameters as columns."""
+    """All finished runs of ``experiment``: one row per run x state at the final step (per
+    run x step x state if the experiment kept ``per_step_state``), with the scenario, point,
+    replication, seed and the design's parameters as columns."""
     frames = list(iter_results(db_url, experiment, level="state"))
     return _concat(frames)
 
@@ -113,8 +139,9 @@ def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
     if not frames:
         return pd.DataFrame()
     out = pd.concat(frames, ignore_index=True)
-    if "scenario" in out and not isinstance(out["scenario"].dtype, pd.CategoricalDtype):
-        out["scenario"] = out["scenario"].astype("category")
+    for column in ("scenario", "iso3"):
+        if column in out and not isinstance(out[column].dtype, pd.CategoricalDtype):
+            out[column] = out[column].astype("category")
     return out
 
 

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -18,6 +20,10 @@ if TYPE_CHECKING:
 
 
 EXIT_USAGE = 2
+#: Loggers of sovsim's modules (``logging.getLogger(__name__)``): the installed package, and
+#: the repository's package names in a checkout.
+LOGGERS = ("sovsim", "model", "experiments", "ui")
+log = logging.getLogger(__name__)
 
 
 class UserError(Exception):
@@ -72,6 +78,10 @@ def build_parser() -> argparse.ArgumentParser:
                "  sovsim app                                    the workshop UI\n"
                "\n`sovsim COMMAND --help` shows a command's options and more examples.")
     parser.add_argument("--version", action="version", version=f"sovsim {_version()}")
+    parser.add_argument("-v", "--verbose", action="count", default=0,
+                        help="diagnostics on stderr: -v progress details, -vv debugging")
+    parser.add_argument("--log-file", type=Path, default=None, metavar="FILE",
+                        help="also write every diagnostic (debug level, timestamped) to FILE")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for add in COMMANDS:
         add(sub)
@@ -91,6 +101,39 @@ def _version() -> str:
         return f"{MODEL_VERSION} (source checkout)"
 
 
+def configure_logging(verbose: int = 0, log_file: Path | None = None) -> None:
+    """Diagnostics through :mod:`logging`: warnings on stderr by default (``sovsim: ...``),
+    ``-v`` info, ``-vv`` debug; ``--log-file`` gets everything at debug level. The command's
+    own output (tables, summaries, "wrote ...") is printed, never logged."""
+    level = logging.WARNING if verbose <= 0 else logging.INFO if verbose == 1 else \
+        logging.DEBUG
+    console = logging.StreamHandler(sys.stderr)
+    console.setLevel(level)
+    console.setFormatter(logging.Formatter(
+        "sovsim: %(message)s" if verbose <= 0 else "sovsim: %(levelname)s %(name)s: %(message)s"))
+    handlers: list[logging.Handler] = [console]
+    if log_file is not None:
+        try:
+            file = logging.FileHandler(log_file, encoding="utf-8")
+        except OSError as exc:
+            raise UserError(f"--log-file {log_file}: cannot write: {exc.strerror or exc}") \
+                from None
+        file.setLevel(logging.DEBUG)
+        file.setFormatter(logging.Formatter(
+            "%(asctime)s %(process)d %(levelname)s %(name)s: %(message)s"))
+        handlers.append(file)
+    for name in LOGGERS:
+        logger = logging.getLogger(name)
+        for old in [h for h in logger.handlers if getattr(h, "_sovsim", False)]:
+            logger.removeHandler(old)
+            old.close()
+        for handler in handlers:
+            handler._sovsim = True  # type: ignore[attr-defined]
+            logger.addHandler(handler)
+        logger.setLevel(min(level, logging.DEBUG if log_file is not None else level))
+        logger.propagate = False
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     argv = sys.argv[1:] if argv is None else list(argv)
@@ -99,6 +142,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     args = parser.parse_args(argv)
     try:
+        configure_logging(args.verbose, args.log_file)
+        log.debug("sovsim %s: %s", _version(), " ".join(argv))
         return args.func(args)
     except UserError as exc:
         print(f"sovsim: error: {exc}", file=sys.stderr)

@@ -100,7 +100,7 @@ def seeds_for(base: int, replications: int) -> list[int]:
 
 
 def _progress(total: int, label: str):
-    from tqdm import tqdm
+    from tqdm.auto import tqdm
 
     # disable=None: a bar on a terminal, silence in pipes, logs and tests
     return tqdm(total=total, desc=label, unit="run", disable=None, file=sys.stderr)
@@ -111,13 +111,21 @@ def _check_out(path: Path) -> None:
         raise UserError(f"--out {path}: unsupported file type; use .csv or .parquet")
 
 
-def _write_table(frame: pd.DataFrame, path: Path) -> None:
+def _write_table(frame: pd.DataFrame, path: Path, meta: dict | None = None) -> None:
+    """CSV or Parquet with sovsim's metadata (model version, scenario hashes, units; see
+    :mod:`model.exchange`): in the Parquet schema, or a CSVW sidecar FILE.csv-metadata.json."""
+    from model.exchange import metadata, write_table
+    from model.results import MODEL_VERSION
+
+    if meta is None:
+        hashes = {}
+        if {"scenario", "scenario_hash"} <= set(frame.columns):
+            hashes = dict(frame[["scenario", "scenario_hash"]].drop_duplicates()
+                          .astype(str).itertuples(index=False))
+        meta = metadata(frame.columns, model_version=MODEL_VERSION, scenario_hashes=hashes)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        if path.suffix == ".parquet":
-            frame.to_parquet(path, index=False)
-        else:
-            frame.to_csv(path, index=False)
+        write_table(frame, path, meta)
     except OSError as exc:
         raise UserError(f"{path}: cannot write: {exc.strerror or exc}") from None
 
@@ -156,15 +164,17 @@ def _add_run(sub: argparse._SubParsersAction) -> None:
                    help="random seed of the first replication (default: the scenario's seed)")
     p.add_argument("--replications", type=_positive, default=1,
                    help="runs with seeds SEED, SEED+1, ... (default: 1)")
-    p.add_argument("--out", type=Path, default=Path("sovsim_run.csv"),
-                   help="tidy output table, .csv or .parquet (default: sovsim_run.csv)")
+    p.add_argument("--out", type=Path, default=None,
+                   help="write the tidy per-step, per-state table to this .csv or .parquet "
+                        "file (default: write nothing)")
     p.set_defaults(func=cmd_run)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     from model import ScenarioSpec, run
 
-    _check_out(args.out)
+    if args.out is not None:
+        _check_out(args.out)
     spec = load(args.scenario) if args.scenario is not None else ScenarioSpec()
     spec = with_run_options(spec, args.steps)
     seeds = seeds_for(spec.seed if args.seed is None else args.seed, args.replications)
@@ -184,6 +194,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         print_table(table, f"scenario {p['scenario']} (hash {p['scenario_hash']}), mean of "
                            f"{len(seeds)} replications (seeds {seeds[0]}-{seeds[-1]}), "
                            f"{p['steps']} quarters, model {p['model_version']}")
+    if args.out is None:
+        print("\nno file written (add --out FILE.csv or FILE.parquet for the tidy table)")
+        return 0
     table = pd.concat(frames, ignore_index=True)
     _write_table(table, args.out)
     print(f"\nwrote {len(table)} rows to {args.out}")
@@ -220,9 +233,12 @@ def _add_compare(sub: argparse._SubParsersAction) -> None:
                    help="quarters to run (default: the scenarios' common horizon)")
     p.add_argument("--seed", type=int, default=None,
                    help="seed of the first replication (default: the first scenario's seed)")
-    p.add_argument("--out-dir", type=Path, default=Path("out/compare"),
-                   help="where to write compare.png, outcomes.csv, summary.csv "
-                        "(default: out/compare)")
+    p.add_argument("--out-dir", type=Path, default=None,
+                   help="where to write compare.png, outcomes.csv, summary.csv (default: "
+                        "out/compare, or out/compare-2, -3, ... if that holds an earlier "
+                        "comparison)")
+    p.add_argument("--force", action="store_true",
+                   help="replace an earlier comparison in --out-dir")
     p.set_defaults(func=cmd_compare)
 
 
@@ -352,6 +368,31 @@ def _labels(specs: list[ScenarioSpec]) -> list[str]:
     return [n if names.count(n) == 1 else f"{n}#{i + 1}" for i, n in enumerate(names)]
 
 
+COMPARE_FILES = ("compare.png", "summary.csv", "outcomes.csv")
+
+
+def _holds_comparison(folder: Path) -> bool:
+    return any((folder / name).exists() for name in COMPARE_FILES)
+
+
+def _compare_dir(chosen: Path | None, force: bool) -> Path:
+    """Where compare writes: never over an earlier comparison unless ``--force``."""
+    if chosen is not None:
+        if _holds_comparison(chosen) and not force:
+            raise UserError(f"--out-dir {chosen}: holds an earlier comparison ("
+                            f"{', '.join(n for n in COMPARE_FILES if (chosen / n).exists())}); "
+                            "choose another folder, or add --force to replace it")
+        return chosen
+    base = Path("out") / "compare"
+    folder, n = base, 1
+    while _holds_comparison(folder) and not force:
+        n += 1
+        folder = base.with_name(f"compare-{n}")
+    if n > 1:
+        print(f"\n{base} holds an earlier comparison: this one goes to {folder}")
+    return folder
+
+
 def cmd_compare(args: argparse.Namespace) -> int:
     if len(args.scenarios) < 2:
         raise UserError("compare needs at least two scenarios (got 1); "
@@ -371,9 +412,15 @@ def cmd_compare(args: argparse.Namespace) -> int:
     print(format_summary(table, labels[0]))
     print("90% interval: 5th-95th percentile over replications; diff: paired difference "
           f"(scenario - {labels[0]}) with the same seed")
-    out = args.out_dir
-    _write_table(comparison.outcomes, out / "outcomes.csv")
-    _write_table(table, out / "summary.csv")
+    out = _compare_dir(args.out_dir, args.force)
+    from model.exchange import metadata
+    from model.results import MODEL_VERSION
+
+    hashes = {label: spec.digest() for label, spec in zip(labels, specs)}
+    _write_table(comparison.outcomes, out / "outcomes.csv", metadata(
+        comparison.outcomes.columns, model_version=MODEL_VERSION, scenario_hashes=hashes))
+    _write_table(table, out / "summary.csv", metadata(
+        table.columns, model_version=MODEL_VERSION, scenario_hashes=hashes))
     write_chart(comparison, out / "compare.png")
     print(f"\nwrote {out / 'compare.png'}, {out / 'summary.csv'}, {out / 'outcomes.csv'}")
     return 0

@@ -79,7 +79,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--level", choices=("state", "region"), default="state",
                    help="state: run x step x state rows (default); region: run x step rows")
     p.add_argument("--out", type=Path, default=None,
-                   help="output file (default: EXPERIMENT[_region].FORMAT)")
+                   help="output file (default: out/EXPERIMENT[_region].FORMAT)")
     p.add_argument("--db", default=None, help=DB_HELP)
     p.set_defaults(func=cmd_export)
 
@@ -263,6 +263,7 @@ def cmd_results(args: argparse.Namespace) -> int:
         except StorageError as exc:
             return _not_run_yet(name, exp, redact(storage.url), exc)
         counts = storage.counts(row["id"])
+        history = storage.extension_history(row["id"])
     finally:
         storage.close()
     scenarios = list(row["definition"]["scenarios"])
@@ -279,10 +280,43 @@ def cmd_results(args: argparse.Namespace) -> int:
         tot["pending"] += pending
         print(f"{s:<28}{c['done']:>8}{c['failed']:>8}{pending:>9}")
     print(f"{'total':<28}{tot['done']:>8}{tot['failed']:>8}{tot['pending']:>9}")
+    if len(history) > 1:
+        print("extensions (runs are tagged with the one that added them: column extension):")
+        for ext in history:
+            print(f"  {ext['number']}: hash {ext['digest']}, {ext['n_points']} points x "
+                  f"{ext['replications']} replications = {ext['n_runs']} runs, "
+                  f"{ext['created_at']:%Y-%m-%d %H:%M} UTC")
     if exp is not None and exp.digest() != row["digest"]:
         print(f"note: {args.experiment} now has hash {exp.digest()}; the stored runs are of "
               "an earlier version")
     return 0
+
+
+def export_metadata(storage, name: str, level: str) -> dict[str, Any]:
+    """What an exported file says about itself: model version(s), scenario -> hash, the
+    experiment, its root seed and design, and the unit of every column."""
+    from sqlalchemy import select
+
+    from model.exchange import metadata
+
+    from .storage import REGION_COLUMNS, STATE_COLUMNS, StorageError
+
+    try:
+        exp = storage.experiment(name)
+    except StorageError as exc:
+        raise UserError(str(exc)) from None
+    r = storage.runs.c
+    with storage.engine.connect() as conn:
+        rows = conn.execute(select(r.scenario, r.scenario_hash, r.model_version).distinct()
+                            .where(r.experiment_id == exp["id"], r.status == "done")).all()
+    versions = sorted({row.model_version for row in rows})
+    definition = exp["definition"]
+    columns = [*definition["design"]["factors"], "step", "iso3", "scenario", "seed",
+               *(STATE_COLUMNS if level == "state" else REGION_COLUMNS)]
+    return metadata(columns, model_version=", ".join(versions) or "unknown",
+                    scenario_hashes={row.scenario: row.scenario_hash for row in rows},
+                    experiment=name, level=level, seed=definition["seed"],
+                    design=definition["design"])
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -291,33 +325,24 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     name, _ = _name(args.experiment)
     suffix = "" if args.level == "state" else "_region"
-    out = args.out or Path(f"{safe_stem(name)}{suffix}.{args.format}")
+    out = args.out or Path("out") / f"{safe_stem(name)}{suffix}.{args.format}"
     if out.suffix != f".{args.format}":
         raise UserError(f"--out {out}: expected a .{args.format} file for --format "
                         f"{args.format}")
-    _storage(args.db).close()  # one-line error if unreachable or not a sovsim database
-    out.parent.mkdir(parents=True, exist_ok=True)
-    rows = 0
-    writer = None
-    try:
-        for k, frame in enumerate(iter_results(args.db, name, level=args.level)):
-            frame = frame.assign(scenario=frame["scenario"].astype(str))
-            if args.format == "csv":
-                frame.to_csv(out, mode="w" if k == 0 else "a", header=k == 0, index=False)
-            else:
-                import pyarrow as pa
-                import pyarrow.parquet as pq
+    from model.exchange import TableWriter
 
-                table = pa.Table.from_pandas(frame, preserve_index=False)
-                if writer is None:
-                    writer = pq.ParquetWriter(out, table.schema)
-                writer.write_table(table.cast(writer.schema))
-            rows += len(frame)
+    with _storage(args.db) as storage:  # one-line error if unreachable or not sovsim's
+        meta = export_metadata(storage, name, args.level)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    writer = TableWriter(out, meta)
+    try:
+        for frame in iter_results(args.db, name, level=args.level):
+            writer.write(frame)
     except StorageError as exc:
         raise UserError(str(exc)) from None
     finally:
-        if writer is not None:
-            writer.close()
+        writer.close()
+    rows = writer.rows
     if rows == 0:
         raise UserError(f"experiment {name} has no finished runs to export")
     print(f"wrote {rows} rows to {out}")

@@ -286,6 +286,44 @@ class Experiment:
         return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
+#: Definition entries an extension may change (grow); everything else must stay the same.
+EXTENDABLE = ("replications", "samples")
+
+
+def extension_problem(stored: dict[str, Any], new: Experiment) -> str | None:
+    """Why ``new`` cannot extend the experiment stored with definition ``stored`` (None: it
+    can). An extension only adds runs: more replications (run seeds depend only on the root
+    seed, the point and the replication, so stored runs keep theirs) and/or a larger sample
+    of the same design whose first points are the stored ones (Sobol and Morris samples
+    nest; a Latin hypercube or a changed factorial grid does not)."""
+    mine = new.to_dict()
+    old_design, new_design = dict(stored.get("design", {})), dict(mine["design"])
+    changed = sorted(
+        k for k in set(stored) | set(mine)
+        if k not in ("replications", "n_runs", "design", "description", "analysis")
+        and stored.get(k) != mine.get(k))
+    changed += sorted(f"design.{k}" for k in set(old_design) | set(new_design)
+                      if k != "samples" and old_design.get(k) != new_design.get(k))
+    if changed:
+        return f"it changes {', '.join(changed)} (an extension may only add replications or " \
+               "design samples)"
+    old_reps, old_samples = int(stored["replications"]), int(old_design["samples"])
+    if new.replications < old_reps or new.design.samples < old_samples:
+        return (f"it has fewer runs (replications {new.replications} < {old_reps} or samples "
+                f"{new.design.samples} < {old_samples}); an extension only adds runs")
+    if new.design.samples != old_samples and new.design.factors \
+            and new.design.method != "full_factorial":
+        before = replace(new.design, samples=old_samples)
+        old_points, new_points = before.points(), new.design.points()
+        if new_points.shape[0] < old_points.shape[0] or any(
+                _plain(a) != _plain(b) for a, b in zip(old_points.ravel(),
+                                                       new_points[:old_points.shape[0]].ravel())):
+            return (f"a {new.design.method} sample of {new.design.samples} does not start with "
+                    f"the stored sample of {old_samples} (Latin hypercubes do not nest; Sobol "
+                    "and Morris samples do)")
+    return None
+
+
 @cache
 def model_code_hash() -> str:
     """A hash of the model's source and data files: results of different model code are

@@ -8,6 +8,7 @@ runs, and a sweep killed at any moment resumes with every run stored exactly onc
 from __future__ import annotations
 
 import contextlib
+import logging
 import multiprocessing
 import os
 import socket
@@ -22,7 +23,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from model.model import SovereigntyModel  # noqa: F401  (annotations; tests build models)
 
-from .design import Experiment, RunTask, model_version
+from .design import Experiment, RunTask, extension_problem, model_version
 from .storage import (
     RunRecord,
     Storage,
@@ -43,6 +44,8 @@ from .worker import outcome_arrays as worker_outcome_arrays
 
 __all__ = ["Chunk", "RunRecord", "SweepSummary", "execute_chunk", "execute_run",
            "make_executor", "outcome_arrays", "plan_keys", "run_sweep"]
+
+log = logging.getLogger(__name__)
 
 #: The start method of sovsim's own pool: "spawn" works everywhere (and with threads in the
 #: parent); it is passed to the pool, never set globally.
@@ -121,12 +124,10 @@ class DaskExecutor:
     def _wait_for_a_worker(self, address: str, timeout: float) -> None:
         """A scheduler with no worker would take the work and wait forever at 0%: say so,
         wait up to ``timeout`` seconds for a worker, then give up clearly."""
-        import sys
-
         if self.client.scheduler_info().get("workers"):
             return
-        print(f"sovsim: no Dask worker has joined scheduler {address} yet; waiting up to "
-              f"{timeout:g} s (start one with: dask worker {address})", file=sys.stderr)
+        log.warning("no Dask worker has joined scheduler %s yet; waiting up to %g s (start "
+                    "one with: dask worker %s)", address, timeout, address)
         try:
             self.client.wait_for_workers(1, timeout=timeout)
         except TimeoutError:
@@ -214,12 +215,16 @@ def _sweep(storage: Storage, experiment: Experiment, workers: int, dask: str | N
            retry_failed: bool, dask_timeout: float) -> SweepSummary:
     exp_id = storage.retrying(lambda: storage.register(
         experiment.name, experiment.digest(), experiment.n_runs, experiment.keep,
-        experiment.to_dict()), "registering the experiment")
+        experiment.to_dict(), lambda old: extension_problem(old, experiment)),
+        "registering the experiment")
     if retry_failed:
         storage.retrying(lambda: storage.delete_failed(exp_id), "deleting failed runs")
     finished = storage.retrying(lambda: storage.finished_keys(exp_id), "reading stored runs")
     summary = SweepSummary(experiment.name, exp_id, storage.url, experiment.n_runs,
                            skipped=len(finished))
+    log.info("experiment %s (id %d, hash %s): %d runs planned, %d already stored, %s",
+             experiment.name, exp_id, experiment.digest(), experiment.n_runs, len(finished),
+             f"Dask {dask}" if dask else f"{workers} worker process(es)")
     identity = storage.file_identity()
     try:
         _run_pending(storage, experiment, summary, finished, workers, dask, progress,
@@ -266,7 +271,7 @@ def _run_pending(storage: Storage, experiment: Experiment, summary: SweepSummary
                  finished: set, workers: int, dask: str | None, progress: bool,
                  chunk_size: int | None, batch_runs: int, flush_seconds: float,
                  dask_timeout: float) -> None:
-    from tqdm import tqdm
+    from tqdm.auto import tqdm
 
     exp_id = summary.experiment_id
     pending = experiment.n_runs - len(finished)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import socket
 import time
@@ -105,6 +106,9 @@ def is_transient(exc: BaseException) -> bool:
     return any(words in text for words in _TRANSIENT)
 
 
+log = logging.getLogger(__name__)
+
+
 def _columns_digest() -> str:
     text = json.dumps([STATE_COLUMNS, REGION_COLUMNS])
     return hashlib.sha256(text.encode()).hexdigest()[:12]
@@ -157,6 +161,20 @@ def build_metadata() -> MetaData:
           Column("replication", Integer, primary_key=True),
           Column("owner", String(200), nullable=False),
           Column("expires_at", DateTime(timezone=True), nullable=False))
+
+    # An experiment's definitions over time: number 1 is the one first run, each later one
+    # an extension that only added runs (more replications, a larger nested sample). A run
+    # belongs to the first extension whose plan holds its point and replication.
+    Table("extensions", md,
+          Column("experiment_id", Integer, ForeignKey("experiments.id", ondelete="CASCADE"),
+                 primary_key=True),
+          Column("number", Integer, primary_key=True),
+          Column("digest", String(32), nullable=False),
+          Column("n_points", BigInteger, nullable=False),
+          Column("replications", Integer, nullable=False),
+          Column("n_runs", BigInteger, nullable=False),
+          Column("definition", JSON, nullable=False),
+          Column("created_at", DateTime(timezone=True), nullable=False))
 
     def run_id() -> Column:
         return Column("run_id", BigInteger().with_variant(Integer, "sqlite"),
@@ -218,9 +236,11 @@ class Storage:
         self.state_steps, self.region_steps = t["state_steps"], t["region_steps"]
         self.state_finals, self.region_finals = t["state_finals"], t["region_finals"]
         self.schema_info, self.claims = t["schema_info"], t["claims"]
+        self.extensions = t["extensions"]
         self._create = create
         self.engine = self._connect()
         self._check_schema(create)
+        log.debug("connected to %s", redact(self.url))
 
     # -- connection and schema -----------------------------------------------------------------
     def _connect(self) -> Engine:
@@ -282,6 +302,7 @@ class Storage:
                             "use a new database for sovsim results")
                     if not create:
                         raise EmptyDatabase(f"{redact(self.url)} holds no sovsim results")
+                    log.info("creating the sovsim schema in %s", redact(self.url))
                     self.metadata.create_all(conn)
                     conn.execute(insert(self.schema_info).values(
                         id=1, version=SCHEMA_VERSION, columns_digest=_columns_digest(),
@@ -290,6 +311,8 @@ class Storage:
                 row = conn.execute(select(self.schema_info)).first()
                 if create and not self.engine.dialect.has_table(conn, "claims"):
                     self.claims.create(conn)  # a database made before claims existed
+                if create and not self.engine.dialect.has_table(conn, "extensions"):
+                    self.extensions.create(conn)  # ... or before extensions
         except sa_exc.IntegrityError:  # a concurrent process created it first
             return self._check_schema(create)
         except StorageError:
@@ -317,28 +340,94 @@ class Storage:
 
     # -- experiments ---------------------------------------------------------------------------
     def register(self, name: str, digest: str, n_runs: int, keep: str,
-                 definition: dict[str, Any]) -> int:
-        """The experiment's id, creating it; a stored experiment of the same name must have
-        the same digest (the same runs), or :class:`StorageError`."""
+                 definition: dict[str, Any],
+                 extension_problem: Callable[[dict[str, Any]], str | None] | None = None
+                 ) -> int:
+        """The experiment's id, creating it. A stored experiment of the same name must have
+        the same digest (the same runs), or one of its earlier definitions' digests (a
+        process still on the file before an extension), or be extended by this definition:
+        ``extension_problem(stored definition)`` returns None when the new definition only
+        adds runs (recorded as a new row of ``extensions``), else why not. Otherwise
+        :class:`StorageError`."""
         with self.engine.begin() as conn:
-            row = conn.execute(select(self.experiments.c.id, self.experiments.c.digest)
+            row = conn.execute(select(self.experiments.c.id, self.experiments.c.digest,
+                                      self.experiments.c.definition)
                                .where(self.experiments.c.name == name)).first()
             if row is None:
                 try:
-                    return conn.execute(insert(self.experiments).values(
+                    exp_id = conn.execute(insert(self.experiments).values(
                         name=name, digest=digest, n_runs=n_runs, keep=keep,
                         definition=definition, created_at=datetime.now(UTC))
                         .returning(self.experiments.c.id)).scalar_one()
+                    self._add_extension(conn, exp_id, 1, digest, definition)
+                    return exp_id
                 except sa_exc.IntegrityError:
                     pass
         if row is None:  # lost a race with another process: read its row
-            return self.register(name, digest, n_runs, keep, definition)
-        if row.digest != digest:
+            return self.register(name, digest, n_runs, keep, definition, extension_problem)
+        if row.digest == digest or digest in self._digests(row.id):
+            return row.id
+        why = "no extension check was given" if extension_problem is None else \
+            extension_problem(row.definition)
+        if why is not None:
             raise StorageError(
                 f"experiment {name!r} in {redact(self.url)} was run with a different "
-                f"definition (hash {row.digest}, this file {digest}); rename the experiment "
-                f"or use another database")
-        return row.id
+                f"definition (hash {row.digest}, this file {digest}) and this file does not "
+                f"extend it: {why}; rename the experiment or use another database")
+        try:
+            with self.engine.begin() as conn:
+                history = self._history(conn, row.id)
+                if not history:  # an experiment stored before extensions were recorded
+                    self._add_extension(conn, row.id, 1, row.digest, row.definition)
+                    history = [1]
+                self._add_extension(conn, row.id, max(history) + 1, digest, definition)
+                log.info("experiment %s extended: definition %d, hash %s -> %s, %d runs",
+                         name, max(history) + 1, row.digest, digest, n_runs)
+                conn.execute(self.experiments.update()
+                             .where(self.experiments.c.id == row.id,
+                                    self.experiments.c.digest == row.digest)
+                             .values(digest=digest, n_runs=n_runs, definition=definition))
+        except sa_exc.IntegrityError:  # another process extended it at the same moment
+            pass
+        return self.register(name, digest, n_runs, keep, definition, extension_problem)
+
+    def _add_extension(self, conn, exp_id: int, number: int, digest: str,
+                       definition: dict[str, Any]) -> None:
+        reps = int(definition.get("replications", 1))
+        scenarios = max(1, len(definition.get("scenarios", {})))
+        n_runs = int(definition.get("n_runs", 0))
+        conn.execute(insert(self.extensions).values(
+            experiment_id=exp_id, number=number, digest=digest,
+            n_points=n_runs // (reps * scenarios) if reps else 0, replications=reps,
+            n_runs=n_runs, definition=definition, created_at=datetime.now(UTC)))
+
+    def _has_extensions(self) -> bool:
+        with self.engine.connect() as conn:
+            return self.engine.dialect.has_table(conn, "extensions")
+
+    def _history(self, conn, exp_id: int) -> list[int]:
+        return list(conn.execute(select(self.extensions.c.number)
+                                 .where(self.extensions.c.experiment_id == exp_id)).scalars())
+
+    def _digests(self, exp_id: int) -> set[str]:
+        if not self._has_extensions():
+            return set()
+        with self.engine.connect() as conn:
+            return set(conn.execute(select(self.extensions.c.digest)
+                                    .where(self.extensions.c.experiment_id == exp_id))
+                       .scalars())
+
+    def extension_history(self, exp_id: int) -> list[dict[str, Any]]:
+        """Every definition of an experiment, first one first: number, digest, n_points,
+        replications, n_runs, created_at (and the definition); empty for a database made
+        before extensions were recorded."""
+        if not self._has_extensions():
+            return []
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(self.extensions)
+                                .where(self.extensions.c.experiment_id == exp_id)
+                                .order_by(self.extensions.c.number)).all()
+        return [dict(r._mapping) for r in rows]
 
     def experiment(self, name: str) -> dict[str, Any]:
         """The stored experiment row as a dict, or :class:`StorageError`."""
@@ -405,7 +494,9 @@ class Storage:
                 select(r.scenario, r.point, r.replication).where(
                     r.experiment_id == experiment_id, r.scenario.in_(scenarios),
                     r.point.in_(points)))}
-        return [k for k in keys if k in mine and k not in done]
+        ours = [k for k in keys if k in mine and k not in done]
+        log.debug("claimed %d of %d runs for %s", len(ours), len(keys), owner)
+        return ours
 
     def renew(self, experiment_id: int, owner: str, lease_seconds: float) -> None:
         """Extend the lease of every claim of ``owner``."""
@@ -491,7 +582,10 @@ class Storage:
                 raise
             except (sa_exc.SQLAlchemyError, OSError) as exc:
                 if is_transient(exc) and delays:
-                    time.sleep(delays.pop(0))
+                    delay = delays.pop(0)
+                    log.warning("database %s: connection lost while %s (%s); retrying in "
+                                "%g s", redact(self.url), what, _one_line(exc), delay)
+                    time.sleep(delay)
                     continue
                 tried = len(self.retry_delays) - len(delays)
                 again = f" (after {tried} retries)" if tried else ""

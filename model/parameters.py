@@ -590,8 +590,8 @@ STATE_OUTCOMES: tuple[Outcome, ...] = (
          "Interoperability standards level the state has actually adopted (and paid for)."),
     _out("trust", "region", "0-1", 0, 1, "Trust in the regional body",
          "The state's trust in the regional body; it leaves below the exit threshold."),
-    _out("member", "region", "0/1", 0, 1, "Member",
-         "1 while the state takes part in the regional body."),
+    _out("member", "region", "true/false", 0, 1, "Member",
+         "True while the state takes part in the regional body."),
 )
 
 REGION_OUTCOMES: tuple[Outcome, ...] = (

@@ -80,12 +80,33 @@ class Results:
 
     def to_file(self, path) -> None:
         """Write the per-state tidy table to ``.csv`` or ``.parquet``, with provenance
-        columns so the file says where it came from."""
+        columns and metadata (model version, scenario hash, seed, units; in the Parquet
+        schema or a CSVW sidecar ``FILE.csv-metadata.json``, see :mod:`model.exchange`)."""
+        from .exchange import metadata, write_table
+
         path = Path(path)
-        frame = self.states.assign(**{k: self.provenance[k] for k in PROVENANCE_COLUMNS})
-        if path.suffix == ".parquet":
-            frame.to_parquet(path, index=False)
-        elif path.suffix == ".csv":
-            frame.to_csv(path, index=False)
-        else:
+        if path.suffix not in (".csv", ".parquet"):
             raise ValueError(f"{path}: unsupported file type; use .csv or .parquet")
+        p = self.provenance
+        frame = self.states.assign(**{k: p[k] for k in PROVENANCE_COLUMNS})
+        write_table(frame, path, metadata(
+            frame.columns, model_version=p["model_version"],
+            scenario_hashes={p["scenario"]: p["scenario_hash"]}, seed=p["seed"],
+            steps=p.get("steps")))
+
+    def __repr__(self) -> str:
+        p = self.provenance
+        return (f"<Results {p.get('scenario')!r} hash {p.get('scenario_hash')} seed "
+                f"{p.get('seed')}, {p.get('steps')} quarters, model {p.get('model_version')}:"
+                f" states {self.states.shape[0]}x{self.states.shape[1]}, region "
+                f"{self.region.shape[0]}x{self.region.shape[1]}, {len(self.events)} events>")
+
+    def _repr_html_(self) -> str:
+        from html import escape
+
+        p = self.provenance
+        head = ", ".join(f"<b>{escape(str(k))}</b> {escape(str(v))}" for k, v in p.items())
+        return (f"<div class='sovsim-results'><p>sovsim Results: {head}; "
+                f"<code>.states</code> {self.states.shape[0]} rows, <code>.region</code> "
+                f"{self.region.shape[0]} rows, <code>.events</code> {len(self.events)} rows."
+                f"</p>{self.summary().to_html(float_format='{:.3f}'.format)}</div>")

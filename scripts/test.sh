@@ -32,3 +32,8 @@ export SOVSIM_TEST_POSTGRES_URL="postgresql+psycopg://postgres@127.0.0.1:$pgport
 
 .venv/bin/ruff check .
 .venv/bin/python -m pytest "$@"
+# The whole run (no arguments, as CI does it): the wheel as a user gets it, in a clean
+# virtualenv outside the checkout (list, run, a sweep, the UI drawn offline in Chromium).
+if [ $# -eq 0 ]; then
+  scripts/wheel_check.sh
+fi

@@ -117,7 +117,7 @@ def test_outputs_stay_under_the_output_folder(tmp_path, monkeypatch, capsys):
     capsys.readouterr()
     written = {p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file()}
     assert all(p.parts[0] == "work" for p in written), written
-    assert Path("work/_.._escaped.csv") in written
+    assert Path("work/out/_.._escaped.csv") in written
 
 
 def test_an_unreadable_or_overlong_experiment_path_is_one_line(tmp_path, capsys):

@@ -26,6 +26,20 @@ from pathlib import Path
 SPEC = re.compile(r"\{\{\s*cdn\s*\}\}/((?:@[\w.-]+/)?[\w.-]+)@(\d+\.\d+\.\d+)")
 #: Packages loaded at run time by widgets this app uses, beyond the page template (none yet).
 EXTRA: tuple[tuple[str, str], ...] = ()
+#: Packages Solara's own widgets load at run time (``this.getCdn()}/NAME@VERSION/``), e.g.
+#: the grid layout of Mesa's SolaraViz (``@widgetti/vue-grid-layout``): fetched with the
+#: others, but not required for the workshop page (:func:`missing` ignores them).
+WIDGET_SPEC = re.compile(r"getCdn\(\)\}/((?:@[\w.-]+/)?[\w.-]+)@(\d+\.\d+\.\d+[\w.-]*?)/")
+
+
+def widget_packages() -> list[tuple[str, str]]:
+    """(name, version) pairs Solara's widgets fetch from the CDN when they are used."""
+    import solara
+
+    found: set[tuple[str, str]] = set()
+    for vue in (Path(solara.__file__).parent / "widgets" / "vue").glob("*.vue"):
+        found.update(WIDGET_SPEC.findall(vue.read_text(encoding="utf-8")))
+    return sorted(found)
 
 
 def required_packages() -> list[tuple[str, str]]:
@@ -103,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="only report missing packages")
     args = parser.parse_args(argv)
     root = cache_dir()
-    packages = required_packages()
+    packages = sorted(set(required_packages()) | set(widget_packages()))
     missing = [(n, v) for n, v in packages if not (root / f"{n}@{v}" / "package.json").exists()]
     if args.check:
         for n, v in missing:

@@ -5,6 +5,7 @@ Used by ``sovsim app``, the browser tests, the benchmark and the screenshot scri
 
 from __future__ import annotations
 
+import errno
 import os
 import socket
 import subprocess
@@ -17,6 +18,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
+#: True when running from an installed wheel (this module is ``sovsim.ui.server``); False in
+#: a checkout, where the packages are importable from ROOT by their repository names.
+INSTALLED = __name__.startswith("sovsim.")
+#: Solara's SameSite warning: on plain http at any host but "localhost" (127.0.0.1, a room's
+#: LAN address) Solara cannot set a SameSite=None cookie (only needed when the page is
+#: embedded in an iframe, which the workshop is not), warns 12 lines on the first page load
+#: and falls back to SameSite=Lax, which is right here. Ignored by its exact text and module.
+SAMESITE_FILTER = ("ignore:Cookies with samesite=none require https:UserWarning:"
+                   "solara.server.starlette")
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                  "--no-first-run", "--disable-background-networking",
@@ -38,17 +48,43 @@ def missing_assets() -> list[str]:
 
 
 def command(host: str, port: int, production: bool = True) -> list[str]:
-    cmd = [sys.executable, "-m", "solara", "run", str(APP), "--host", host, "--port", str(port),
+    # Installed: the module sovsim.app (a script path would put the package folder on the
+    # server's sys.path); a checkout: the file, which development mode reloads on change.
+    app = "sovsim.app" if INSTALLED else str(APP)
+    cmd = [sys.executable, "-m", "solara", "run", app, "--host", host, "--port", str(port),
            "--no-open"]
     return [*cmd, "--production"] if production else cmd
 
 
+def workdir() -> Path | None:
+    """The server's working directory: the checkout, or (installed) the caller's."""
+    return None if INSTALLED else ROOT
+
+
 def environment() -> dict[str, str]:
-    """The server's environment: this checkout importable, no telemetry calls."""
+    """The server's environment: a checkout importable, no telemetry calls, Solara's
+    SameSite warning (see :data:`SAMESITE_FILTER`) silenced."""
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), *filter(None, [env.get("PYTHONPATH")])])
+    if not INSTALLED:
+        env["PYTHONPATH"] = os.pathsep.join([str(ROOT), *filter(None, [env.get("PYTHONPATH")])])
     env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] = "False"
+    env["PYTHONWARNINGS"] = ",".join(filter(None, [env.get("PYTHONWARNINGS"), SAMESITE_FILTER]))
     return env
+
+
+def port_in_use(host: str, port: int) -> bool:
+    """Whether something already listens on host:port (a socket in TIME_WAIT does not count,
+    as for the server itself, which binds with SO_REUSEADDR)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((host, port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                return True
+            raise
+    return False
 
 
 @contextmanager
@@ -57,11 +93,11 @@ def running_server(log: Path, port: int | None = None, timeout: float = 60.0) ->
     missing = missing_assets()
     if missing:
         raise RuntimeError(f"Solara assets not vendored ({', '.join(missing)}): run "
-                           "python scripts/vendor_solara_assets.py")
+                           "sovsim app --vendor-assets")
     port = port or free_port()
     url = f"http://127.0.0.1:{port}/"
     with open(log, "wb") as out:
-        proc = subprocess.Popen(command("127.0.0.1", port), cwd=ROOT, env=environment(),
+        proc = subprocess.Popen(command("127.0.0.1", port), cwd=workdir(), env=environment(),
                                 stdout=out, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + timeout

@@ -1,0 +1,1 @@
+"""Examples shipped with sovsim (``sovsim.examples`` when installed)."""
