@@ -92,6 +92,7 @@ def test_notice_leaves_pickers_panels_and_pasted_text_alone(browser: Browser,
     page = open_app(browser, server_url)
     page.locator(".toggle-paste").click()
     page.get_by_label("Scenario YAML").fill("name: half typed\n")
+    page.locator(".toggle-advanced").click()
     page.locator(".toggle-assumptions").click()
     choose(page, "Target", "SGP")
     choose(page, "Bloc", "B")
