@@ -73,7 +73,7 @@ def Workshop(catalog: Catalog, search: str | None = None):
         TabBar(state.tab, lambda i: update(lambda a: replace(a, tab=i)))
         if state.tab == 0:
             with solara.ColumnsResponsive(default=[12], large=[4, 8], xlarge=[3, 9]):
-                with solara.Column(classes=["lever-column"]):
+                with solara.Column(classes=["main-left"]):
                     ScenarioPicker(catalog, state.setup.scenario,
                                    lambda name: update(actions.pick(catalog, name)),
                                    lambda f, data: update(actions.upload(catalog, f, data)),
@@ -85,7 +85,7 @@ def Workshop(catalog: Catalog, search: str | None = None):
                         lambda c: update(lambda a: replace(a, override_state=c)),
                         lambda c, n, v: update(lambda a: st.set_override(a, c, n, v)),
                         lambda c: update(lambda a: st.clear_overrides(a, c)))
-                with solara.Column(classes=["chart-column"]):
+                with solara.Column(classes=["main-right"]):
                     RunControls(state, spec.horizon, codes, update, s.progress)
                     if state.story in stories.STORY_BY_KEY:
                         story = stories.STORY_BY_KEY[state.story]
@@ -93,8 +93,6 @@ def Workshop(catalog: Catalog, search: str | None = None):
                                  stories.caption(story.chapters[state.chapter], s.run),
                                  lambda i: open_story(state.story, i),
                                  lambda: update(stories.leave))
-                    LiveEvents(codes, s.run.vendor_keys, lambda kind, targets, **p: update(
-                        lambda a: st.inject(a, kind, targets, **p)))
                     if state.present:
                         PresentationCharts(s.run, s.baseline, state.focus, state.big,
                                            lambda i, k: update(lambda a: st.set_big(a, i, k)),
@@ -102,6 +100,9 @@ def Workshop(catalog: Catalog, search: str | None = None):
                     else:
                         Charts(s.run, s.baseline, state.focus, s.ensemble,
                                s.baseline_ensemble, s.baseline_label)
+                    LiveEvents(codes, s.run.vendor_keys, lambda kind, targets, **p: update(
+                        lambda a: st.inject(a, kind, targets, **p)))
+                    if not state.present:
                         StateCards(s.run, s.baseline)
                         with solara.Row(style="flex-wrap: wrap"):
                             Network(s.run)

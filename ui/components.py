@@ -192,13 +192,17 @@ def ScenarioPicker(catalog: Catalog, current: str, on_pick: Callable[[str], None
                 classes=["scenario-current"], style="font-weight: bold")
     solara.Text(catalog.descriptions.get(current, f"uploaded file {current}"),
                 classes=["scenario-description"])
-    solara.Select(label="Scenario", value=None, values=list(catalog.names), on_value=pick,
-                  classes=["scenario-picker"]).key(f"scenario-picker-{picks}")
-    solara.Text("Picking a scenario (the current one too) starts it afresh: lever changes, "
-                "overrides and live events are dropped.", classes=["hint"])
-    solara.FileDrop(label="…or drop a scenario YAML file here",
-                    on_file=lambda info: on_upload(info["name"], info["data"]), lazy=False)
-    Collapsible("Paste scenario YAML", "paste", lambda: PasteBox(on_upload))
+    with solara.Tooltip("Picking a scenario (the current one too) starts it afresh: lever "
+                        "changes, overrides and live events are dropped."):
+        solara.Select(label="Scenario", value=None, values=list(catalog.names),
+                      on_value=pick, classes=["scenario-picker"]).key(f"scenario-picker-{picks}")
+
+    def own_file() -> None:
+        solara.FileDrop(label="Drop a scenario YAML file here",
+                        on_file=lambda info: on_upload(info["name"], info["data"]), lazy=False)
+        PasteBox(on_upload)
+
+    Collapsible("Paste scenario YAML", "paste", own_file)
 
 
 @solara.component
@@ -343,9 +347,9 @@ def _cancel_ensemble(s: AppState) -> AppState:
 def EnsembleProgress(progress: tuple[int, int], on_cancel: Callable[[], None]):
     """While an ensemble is computed (in the background): how far, and Cancel."""
     done, total = progress
-    shown = "flex" if total else "none"
-    with solara.Row(classes=["ensemble-progress"],
-                    style=f"display: {shown}; align-items: center; gap: 12px"):
+    if not total:  # the last item of its row: appearing shifts nothing else
+        return
+    with solara.Row(classes=["ensemble-progress"], style="align-items: center; gap: 12px"):
         solara.ProgressLinear(value=100 * done / total if total else 0,
                               style="min-width: 160px; width: 200px")
         solara.Text(f"Ensemble: {done} of {total} runs", classes=["ensemble-progress-text"])
@@ -416,7 +420,8 @@ def chart_svgs(run: Trajectory, baseline: Trajectory, focus: str,
                ensemble: Ensemble | None = None,
                baseline_ensemble: Ensemble | None = None,
                keys: tuple[str, ...] | None = None,
-               markers: tuple[charts.Marker, ...] = ()) -> dict[str, str]:
+               markers: tuple[charts.Marker, ...] = (),
+               large: bool = False) -> dict[str, str]:
     """SVG of every chart (or those in ``keys``): the run (solid), the baseline (dashed),
     bands in ensemble mode, and the events as markers."""
     out = {}
@@ -445,8 +450,9 @@ def chart_svgs(run: Trajectory, baseline: Trajectory, focus: str,
         high = [OUTCOMES[m].high for m in c.metrics]
         y_max = 1.0 if all(h == 1 for h in high) else None
         prov = ensemble.provenance if ensemble is not None else run.provenance
+        size = {"width": 330, "height": 190} if large else {}  # larger type when scaled up
         out[c.key] = charts.line_chart(c.key, c.title, lines, run.horizon, prov, bands,
-                                       y_max=y_max, markers=markers)
+                                       y_max=y_max, markers=markers, **size)
     return out
 
 
@@ -458,7 +464,7 @@ def Charts(run: Trajectory, baseline: Trajectory, focus: str,
     """The time charts (all, or ``keys`` large in presentation mode), with event markers."""
     markers = solara.use_memo(lambda: event_markers(run.spec, run.event_log),
                               [run.spec, len(run.event_log)])
-    svgs = chart_svgs(run, baseline, focus, ensemble, baseline_ensemble, keys, markers)
+    svgs = chart_svgs(run, baseline, focus, ensemble, baseline_ensemble, keys, markers, large)
     where = "the region" if focus == REGION else focus
     solara.Text(f"Outcomes for {where}: solid = this run"
                 + (f" (median of {len(ensemble.seeds)} runs, shaded = 90% band)"
@@ -479,12 +485,12 @@ def PresentationCharts(run: Trajectory, baseline: Trajectory, focus: str,
                        baseline_label: str = "the baseline"):
     """Presentation mode's two large charts, each with a picker for the facilitator."""
     titles = {c.title: c.key for c in charts.CHARTS}
-    with solara.Row(style="flex-wrap: wrap; gap: 8px", classes=["chart-pickers"]):
+    with solara.Row(style="flex-wrap: wrap; gap: 8px", classes=["big-pickers"]):
         for slot in (0, 1):
             solara.Select(label=f"Chart {slot + 1}", value=charts.CHART_BY_KEY[big[slot]].title,
                           values=list(titles), style="min-width: 260px; max-width: 560px",
                           on_value=lambda t, slot=slot: on_big(slot, titles[t]),
-                          classes=[f"chart-picker-{slot}"])
+                          classes=[f"big-picker-{slot}"])
     Charts(run, baseline, focus, ensemble, baseline_ensemble, baseline_label, keys=big,
            large=True)
 
@@ -547,7 +553,12 @@ class EventRow:
 
     @property
     def settings(self) -> str:
-        return ", ".join(f"{k}={v}" for k, v in self.event.params.items())
+        """The event's settings in words (suppliers by name, blocs named)."""
+        words = {"vendor": lambda v: VENDOR_LABELS.get(v, v) if v else "any",
+                 "duration": lambda d: "until the end" if int(d) <= 0
+                 else f"{d} quarters"}
+        return ", ".join(f"{k}={words[k](v) if k in words else v}"
+                         for k, v in self.event.params.items())
 
 
 def event_rows(run: Trajectory, live: tuple[Event, ...]) -> list[EventRow]:

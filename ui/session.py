@@ -6,6 +6,7 @@ has their own model; nothing is shared at module level.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable
@@ -83,8 +84,13 @@ def use_session(catalog: Catalog, search: str | None = None) -> Session:
     def release():
         """When the session ends (tab closed and culled, see ui.server.CULL_TIMEOUT), drop
         its model and cached runs at once rather than when the garbage collector finds
-        them."""
-        return lambda: (live.release(), ensembles.clear())
+        them, and hand freed memory back to the system soon after."""
+        def end() -> None:
+            live.release()
+            ensembles.clear()
+            return_memory_soon()
+
+        return end
 
     solara.use_effect(release, [])
     ensemble, baseline_ensemble, progress = use_ensembles(ensembles, spec, base_spec,
@@ -95,6 +101,32 @@ def use_session(catalog: Catalog, search: str | None = None) -> Session:
         label += " (baseline policies on this scenario's region)"
     return Session(state, spec, run, baseline, ensemble, baseline_ensemble, label, update,
                    progress, ensembles)
+
+
+_trim_timer: threading.Timer | None = None
+_trim_lock = threading.Lock()
+
+
+def return_memory_soon(delay: float = 2.0) -> None:
+    """Collect garbage and give freed heap back to the operating system a moment after
+    sessions close (coalesced: many closing sessions schedule one trim)."""
+    global _trim_timer
+
+    def trim() -> None:
+        import ctypes
+        import gc
+
+        gc.collect()
+        # not glibc: the allocator keeps its pages
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+    with _trim_lock:
+        if _trim_timer is not None and _trim_timer.is_alive():
+            return
+        _trim_timer = threading.Timer(delay, trim)
+        _trim_timer.daemon = True
+        _trim_timer.start()
 
 
 def use_ensembles(cache: EnsembleCache, spec: ScenarioSpec, base_spec: ScenarioSpec,

@@ -21,6 +21,11 @@ ROOM_CSS = """
   max-width: min(100%, 620px); }
 .sovsim-room h2 { overflow-wrap: anywhere; }
 .sovsim-room [class*="chart-"] svg { width: 100%; }
+.sovsim-room .charts-large > [class*="chart-"] { flex: 1 1 min(520px, 100%);
+  max-width: none; }
+.sovsim-room .compare-charts > div [class*="chart-"] { max-width: none; }
+.sovsim-room .story-caption { line-height: 1.35; }
+.sovsim-room .share-qr svg { width: 200px; height: auto; }
 .sovsim-room .state-card { font-size: 18px !important; width: 300px !important;
   max-width: 100%; }
 .sovsim-room .event-log, .sovsim-room .delta-panel { max-width: 100%; overflow-x: auto; }
