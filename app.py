@@ -65,7 +65,8 @@ def Workshop(catalog: Catalog, search: str | None = None):
     solara.Title("sovsim workshop")
     RoomStyle()
     UrlSync(share.encode(state, catalog), on_base=set_base_url)
-    with solara.Column(style="padding: 8px", classes=["sovsim-room"]):
+    with solara.Column(style="padding: 8px",
+                       classes=["sovsim-room", *(["present"] if state.present else [])]):
         solara.HTML(tag="h2", unsafe_innerHTML=f"sovsim: possession or control? · scenario "
                     f"<b>{escape(state.setup.scenario)}</b>")
         HeadlineBar(s.run, s.baseline)
@@ -74,12 +75,15 @@ def Workshop(catalog: Catalog, search: str | None = None):
         if state.tab == 0:
             with solara.ColumnsResponsive(default=[12], large=[4, 8], xlarge=[3, 9]):
                 with solara.Column(classes=["main-left"]):
+                    if state.present:  # the levers first, beside the charts they move
+                        LeverPanel(state.setup, set_value, names=KEY_LEVERS)
                     ScenarioPicker(catalog, state.setup.scenario,
                                    lambda name: update(actions.pick(catalog, name)),
                                    lambda f, data: update(actions.upload(catalog, f, data)),
                                    edited=state.setup.edited)
                     StoryPicker(told, open_story)
-                    LeverPanel(state.setup, set_value, names=KEY_LEVERS)
+                    if not state.present:
+                        LeverPanel(state.setup, set_value, names=KEY_LEVERS)
                     AdvancedPanel(
                         state.setup, state.override_state, set_value,
                         lambda c: update(lambda a: replace(a, override_state=c)),

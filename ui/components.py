@@ -158,6 +158,20 @@ def ParameterControl(p: Parameter, value: Any, on_value: ValueCallback, changed:
     The slider is Vuetify's own, bound to the session state (no state of its own): a move
     re-renders the page once, and the value the user set last is the value that stays."""
     mark = " •" if changed else ""
+    sent = solara.use_ref(None)  # the value the browser last sent, as it sent it
+
+    def from_browser(v: Any) -> None:
+        sent.current = v
+        on_value(p.name, int(v) if p.type == "int" else _round(float(v)))
+
+    # Give the slider back exactly what the browser sent while it stands for the value in
+    # effect: a rounded copy would differ, be sent back, and (under load, arriving after
+    # the next key press) move the slider back a step, losing that step.
+    shown = value
+    if sent.current is not None and p.type != "bool":
+        raw = sent.current
+        if (int(raw) if p.type == "int" else _round(float(raw))) == value:
+            shown = raw
     with solara.Tooltip(tooltip_text(p)), solara.Column(gap="0px", classes=[f"lever-{p.name}"]):
         if p.type == "bool":
             solara.Checkbox(label=p.label + mark, value=bool(value),
@@ -165,14 +179,13 @@ def ParameterControl(p: Parameter, value: Any, on_value: ValueCallback, changed:
             return
         solara.Text(f"{p.label}{mark}: {_fmt(value)} ({p.unit})", classes=["lever-label"])
         if p.type == "int":
-            rv.Slider(v_model=int(value), min=int(p.low), max=int(p.high), step=1,
+            rv.Slider(v_model=shown, min=int(p.low), max=int(p.high), step=1,
                       thumb_label=True, hide_details=True, density="default",
-                      on_v_model=lambda v: on_value(p.name, int(v)))
+                      on_v_model=from_browser)
         else:
-            rv.Slider(v_model=float(value), min=float(p.low), max=float(p.high),
+            rv.Slider(v_model=shown, min=float(p.low), max=float(p.high),
                       step=_round((float(p.high) - float(p.low)) / 100), thumb_label=True,
-                      hide_details=True, density="default",
-                      on_v_model=lambda v: on_value(p.name, _round(float(v))))
+                      hide_details=True, density="default", on_v_model=from_browser)
 
 
 @solara.component
@@ -187,11 +200,10 @@ def ScenarioPicker(catalog: Catalog, current: str, on_pick: Callable[[str], None
         if name:
             on_pick(name)
 
-    solara.HTML(tag="h3", unsafe_innerHTML="Scenario")
     solara.Text(f"Now: {current}" + (" · changed in the workshop" if edited else ""),
-                classes=["scenario-current"], style="font-weight: bold")
+                classes=["scenario-current"], style="font-weight: bold; font-size: 20px")
     solara.Text(catalog.descriptions.get(current, f"uploaded file {current}"),
-                classes=["scenario-description"])
+                classes=["scenario-description", "hint"])
     with solara.Tooltip("Picking a scenario (the current one too) starts it afresh: lever "
                         "changes, overrides and live events are dropped."):
         solara.Select(label="Scenario", value=None, values=list(catalog.names),

@@ -66,6 +66,9 @@ def environment() -> dict[str, str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), *filter(None, [env.get("PYTHONPATH")])])
     env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] = "False"
+    # Let the server cache compiled imports (Solara, Mesa, pandas: ~2 s of compiling on
+    # every start otherwise, where PYTHONDONTWRITEBYTECODE is set machine-wide).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
 
 
