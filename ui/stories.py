@@ -44,14 +44,14 @@ STORIES: tuple[Story, ...] = (
                 "{control}.", ("control", "outage")),
         Chapter("possession_under_shock", 16,
                 "Quarter 12: bloc A restricts models and compute for two years (shaded). "
-                "The national model still needs bloc-A chips and cloud: service continuity "
-                "is {continuity} at quarter 16.", SHOCK),
+                "The national model still needs bloc-A chips and cloud: by quarter 16 the "
+                "region has lost {outage} of service.", SHOCK),
         Chapter("possession_under_shock", 40,
                 "End of the run: {outage} of lost service in total (headline, top right), "
                 "at a cumulative cost of {cost}.", SHOCK),
         Chapter("coordinated_under_shock", 16,
                 "The same shock under coordinated resilience (standards, diversification, "
-                "pooled evaluation): continuity {continuity} at quarter 16.", SHOCK),
+                "pooled evaluation): {outage} of service lost by quarter 16.", SHOCK),
         Chapter("coordinated_under_shock", 40,
                 "End of the run: {outage} lost, cost {cost}. Compare the outage with the "
                 "possession strategy's: owning a model did not buy continuity.", SHOCK),

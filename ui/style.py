@@ -21,7 +21,7 @@ ROOM_CSS = """
   max-width: min(100%, 620px); }
 .sovsim-room h2 { overflow-wrap: anywhere; }
 .sovsim-room [class*="chart-"] svg { width: 100%; }
-.sovsim-room .charts-large > [class*="chart-"] { flex: 1 1 min(520px, 100%);
+.sovsim-room .charts-large > [class*="chart-"] { flex: 1 1 min(420px, 100%);
   max-width: none; }
 .sovsim-room .compare-charts > div [class*="chart-"] { max-width: none; }
 .sovsim-room .story-caption { line-height: 1.35; }
