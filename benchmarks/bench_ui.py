@@ -94,9 +94,16 @@ def busy_session(url: str, stop: threading.Event, ready: threading.Barrier) -> N
     with sync_playwright() as p:
         browser = launch_chromium(p)
         page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.goto(url)
-        page.wait_for_selector("[data-chart=control] polyline", timeout=180_000)
-        ready.wait()
+        try:
+            page.goto(url, wait_until="commit", timeout=300_000)
+            page.wait_for_selector("[data-chart=control] polyline", timeout=300_000)
+        except Exception:
+            ready.abort()  # the measured session goes on without waiting for this one
+            raise
+        try:
+            ready.wait(timeout=600)
+        except threading.BrokenBarrierError:
+            pass
         slider = page.locator(".lever-possessive_rhetoric [role=slider]").first
         keys = ["ArrowRight", "ArrowLeft"]
         i = 0
@@ -158,7 +165,10 @@ def main(argv: list[str] | None = None) -> int:
                                        daemon=True) for _ in range(args.sessions - 1)]
             for t in others:
                 t.start()
-            ready.wait()
+            try:
+                ready.wait(timeout=600)
+            except threading.BrokenBarrierError:
+                print("warning: not every other session loaded; measuring with those that did")
             page.wait_for_timeout(2000)
             loaded = lever_changes(page, args.changes)
             stop.set()

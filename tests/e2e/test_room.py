@@ -19,7 +19,8 @@ horizon: 40
 """
 
 
-TOP_OF_LIVE_EVENTS = "() => document.querySelector('.live-events').getBoundingClientRect().top"
+TOP_OF_LIVE_EVENTS = ("() => document.querySelector('.live-events').getBoundingClientRect().top"
+                      " + window.scrollY")  # in the page, wherever a click scrolled it
 
 
 def click_button(page: Page, label: str) -> None:

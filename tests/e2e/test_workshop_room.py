@@ -119,7 +119,9 @@ def test_event_markers_and_restriction_shading_on_every_time_chart(fresh: Page) 
     click_button(page, "Export control")
     expect(page.locator(".ui-message")).to_contain_text("for 4 quarters (2–5)")
     click_button(page, "Price shock")
+    expect(page.locator(".ui-message")).to_contain_text("Price shock")
     click_button(page, "Regional summit")
+    expect(page.locator(".ui-message")).to_contain_text("Regional summit")
     charts = page.locator("[data-chart]:not([data-chart=network])")
     assert charts.count() >= 9
     for i in range(charts.count()):
