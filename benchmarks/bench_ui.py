@@ -20,6 +20,7 @@ Exit code 1 if a target is missed.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import statistics
 import sys
@@ -100,10 +101,8 @@ def busy_session(url: str, stop: threading.Event, ready: threading.Barrier) -> N
         except Exception:
             ready.abort()  # the measured session goes on without waiting for this one
             raise
-        try:
+        with contextlib.suppress(threading.BrokenBarrierError):
             ready.wait(timeout=600)
-        except threading.BrokenBarrierError:
-            pass
         slider = page.locator(".lever-possessive_rhetoric [role=slider]").first
         keys = ["ArrowRight", "ArrowLeft"]
         i = 0
