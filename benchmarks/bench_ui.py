@@ -5,21 +5,28 @@ input event to the next animation frame after a chart's DOM changed):
 
 * lever change -> re-run from the start + redraw, median over ``--changes`` changes
   (sliders moved to an end and back, and checkboxes toggled); target <= 300 ms;
-* ensemble toggle -> 20 replications + bands drawn; target <= 1.5 s. The first toggle of a
-  session ("cold") also replicates the baseline 20 times; later toggles after lever changes
-  find the baseline's ensemble in the session's cache.
+* ensemble toggle -> 20 replications + bands drawn (computed in the background: progress
+  shows at once); the first toggle of a session ("cold") also replicates the baseline;
+* with ``--sessions N``: the same lever changes while N - 1 other sessions (each its own
+  Chromium, in threads) keep playing and moving levers; targets p50 <= 150 ms alone,
+  <= 300 ms with 10 sessions;
+* first page: server start to the first chart drawn, and a page load on a warm server
+  (target <= 3 s).
 
-Usage: ``python benchmarks/bench_ui.py [--changes 24] [--json out.json]``. Exit code 1 if a
-target is missed.
+Usage: ``python benchmarks/bench_ui.py [--changes 24] [--sessions 10] [--json out.json]``.
+Exit code 1 if a target is missed.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import statistics
 import sys
 import tempfile
+import threading
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -28,8 +35,10 @@ from playwright.sync_api import Page, sync_playwright  # noqa: E402
 
 from ui.server import launch_chromium, running_server  # noqa: E402
 
-LEVER_TARGET_MS = 300.0
+LEVER_TARGET_MS = 150.0  # alone
+LEVER_TARGET_LOADED_MS = 300.0  # with 10 sessions
 ENSEMBLE_TARGET_MS = 1500.0
+FIRST_PAGE_TARGET_S = 3.0
 
 #: Arm an observer on every chart; resolves with ms from arming to the frame after a change.
 ARM = """([watch, timeout]) => {
@@ -52,8 +61,9 @@ def timed(page: Page, action, watch: str = CHARTS, timeout_ms: int = 10_000) -> 
     page.evaluate(ARM, [watch, timeout_ms])
     action()
     ms = page.evaluate("window.__bench")
-    if ms < 0:
-        raise RuntimeError(f"no redraw within {timeout_ms} ms")
+    if ms < 0:  # counted as the timeout (a lower bound), so a slow redraw is not dropped
+        print(f"warning: no redraw within {timeout_ms} ms", flush=True)
+        return float(timeout_ms)
     return ms
 
 
@@ -75,55 +85,131 @@ def lever_changes(page: Page, n: int) -> list[float]:
 
 
 def ensemble_toggle(page: Page) -> float:
-    switch = page.locator(".v-switch input").first
-    ms = timed(page, switch.click, watch=".chart-control", timeout_ms=30_000)
-    page.wait_for_selector('[data-chart=control] [data-series^="band:"]', timeout=30_000)
+    switch = page.locator(".ensemble-switch input").first
+    ms = timed(page, switch.click, watch=".chart-control", timeout_ms=120_000)
+    page.wait_for_selector('[data-chart=control] [data-series^="band:"]', timeout=120_000)
     return ms
+
+
+def busy_session(url: str, stop: threading.Event, ready: threading.Barrier) -> None:
+    """Another participant: plays at 8 quarters/s and moves a lever every ~1.5 s."""
+    with sync_playwright() as p:
+        browser = launch_chromium(p)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        try:
+            page.goto(url, wait_until="commit", timeout=300_000)
+            page.wait_for_selector("[data-chart=control] polyline", timeout=300_000)
+        except Exception:
+            ready.abort()  # the measured session goes on without waiting for this one
+            raise
+        with contextlib.suppress(threading.BrokenBarrierError):
+            ready.wait(timeout=600)
+        slider = page.locator(".lever-possessive_rhetoric [role=slider]").first
+        keys = ["ArrowRight", "ArrowLeft"]
+        i = 0
+        while not stop.is_set():
+            page.get_by_role("button", name="Play", exact=True).click()
+            page.wait_for_timeout(1500)
+            slider.focus()
+            slider.press(keys[i % 2])
+            i += 1
+            page.wait_for_timeout(500)
+        browser.close()
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def summary(times: list[float]) -> dict[str, float]:
+    return {"n": len(times), "median_ms": round(statistics.median(times), 1),
+            "p90_ms": round(percentile(times, 0.9), 1), "min_ms": round(min(times), 1),
+            "max_ms": round(max(times), 1)}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Workshop UI browser benchmark")
     parser.add_argument("--changes", type=int, default=24, help="lever changes (>= 20)")
+    parser.add_argument("--sessions", type=int, default=1,
+                        help="concurrent sessions (the measured one included)")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args(argv)
     if args.changes < 20:
         parser.error("--changes must be at least 20")
     log = Path(tempfile.mkdtemp()) / "solara.log"
+    started = time.monotonic()
     with running_server(log) as url, sync_playwright() as p:
         browser = launch_chromium(p)
         page = browser.new_page(viewport={"width": 1500, "height": 1000})
         page.goto(url)
-        page.wait_for_selector("[data-chart=control] polyline", timeout=30_000)
-        # cold: the session's first toggle computes 40 replications (run and baseline)
+        page.wait_for_selector("[data-chart=control] polyline", timeout=60_000)
+        first_page = time.monotonic() - started
+        warm = []
+        for _ in range(3):
+            other = browser.new_page(viewport={"width": 1500, "height": 1000})
+            t0 = time.monotonic()
+            other.goto(url)
+            other.wait_for_selector("[data-chart=control] polyline", timeout=60_000)
+            warm.append(time.monotonic() - t0)
+            other.close()
         cold = ensemble_toggle(page)
-        page.locator(".v-switch input").first.click()  # off again
+        page.locator(".ensemble-switch input").first.click()  # off again
         page.wait_for_timeout(500)
-        lever_ms = lever_changes(page, args.changes)
+        alone = lever_changes(page, args.changes)
+        print(f"alone: {summary(alone)}; first page {first_page:.1f} s; warm loads "
+              f"{[round(x, 1) for x in warm]} s", flush=True)
+        loaded: list[float] = []
+        if args.sessions > 1:
+            stop = threading.Event()
+            ready = threading.Barrier(args.sessions)
+            others = [threading.Thread(target=busy_session, args=(url, stop, ready),
+                                       daemon=True) for _ in range(args.sessions - 1)]
+            for t in others:
+                t.start()
+            try:
+                ready.wait(timeout=600)
+            except threading.BrokenBarrierError:
+                print("warning: not every other session loaded; measuring with those that did")
+            page.wait_for_timeout(2000)
+            loaded = lever_changes(page, args.changes)
+            print(f"with {args.sessions} sessions: {summary(loaded)}", flush=True)
+            stop.set()
+            for t in others:
+                t.join(timeout=60)
         ensemble = [ensemble_toggle(page)]
-        page.locator(".v-switch input").first.click()  # off
+        page.locator(".ensemble-switch input").first.click()  # off
         page.wait_for_timeout(500)
         page.locator(".lever-interop_standards [role=slider]").first.press("End")  # new spec
         page.wait_for_timeout(500)
         ensemble.append(ensemble_toggle(page))
         browser.close()
-    median = statistics.median(lever_ms)
-    result = {"lever_changes": len(lever_ms), "lever_median_ms": round(median, 1),
-              "lever_p90_ms": round(sorted(lever_ms)[int(0.9 * len(lever_ms))], 1),
-              "lever_max_ms": round(max(lever_ms), 1),
+    result = {"lever_alone": summary(alone), "lever_loaded": summary(loaded) if loaded else None,
+              "sessions": args.sessions, "first_page_s": round(first_page, 2),
+              "warm_page_load_s": [round(x, 2) for x in warm],
               "ensemble_ms": [round(x, 1) for x in ensemble],
               "ensemble_cold_ms": round(cold, 1),
               "targets": {"lever_median_ms": LEVER_TARGET_MS,
-                          "ensemble_ms": ENSEMBLE_TARGET_MS}}
-    print(f"lever change -> re-run + redraw: median {median:.0f} ms over {len(lever_ms)} "
-          f"changes (p90 {result['lever_p90_ms']:.0f}, max {result['lever_max_ms']:.0f}); "
-          f"target <= {LEVER_TARGET_MS:.0f} ms")
-    print(f"20-run ensemble + bands after a lever change (baseline's cached): "
-          f"{', '.join(f'{x:.0f}' for x in ensemble)} ms; target <= {ENSEMBLE_TARGET_MS:.0f} ms")
-    print(f"cold first toggle (run's and baseline's 20 runs both computed): {cold:.0f} ms")
+                          "lever_loaded_median_ms": LEVER_TARGET_LOADED_MS,
+                          "first_page_s": FIRST_PAGE_TARGET_S}}
+    a = result["lever_alone"]
+    print(f"lever change -> re-run + redraw, alone: median {a['median_ms']:.0f} ms, p90 "
+          f"{a['p90_ms']:.0f} ms over {a['n']} changes (min {a['min_ms']:.0f}, max "
+          f"{a['max_ms']:.0f}); target <= {LEVER_TARGET_MS:.0f} ms")
+    if loaded:
+        b = result["lever_loaded"]
+        print(f"with {args.sessions} sessions: median {b['median_ms']:.0f} ms, p90 "
+              f"{b['p90_ms']:.0f} ms (min {b['min_ms']:.0f}, max {b['max_ms']:.0f}); target "
+              f"<= {LEVER_TARGET_LOADED_MS:.0f} ms")
+    print(f"first page {first_page:.1f} s from server start; warm page loads "
+          f"{', '.join(f'{x:.1f}' for x in warm)} s; target <= {FIRST_PAGE_TARGET_S:.0f} s")
+    print(f"20-run ensemble + bands: {', '.join(f'{x:.0f}' for x in ensemble)} ms; cold "
+          f"(run and baseline): {cold:.0f} ms")
     if args.json:
         args.json.write_text(json.dumps(result, indent=2))
-    ok = median <= LEVER_TARGET_MS and max(*ensemble, cold) <= ENSEMBLE_TARGET_MS
-    return 0 if ok else 1
+    ok = a["median_ms"] <= LEVER_TARGET_MS and (
+        not loaded or result["lever_loaded"]["median_ms"] <= LEVER_TARGET_LOADED_MS)
+    return 0 if ok and first_page <= FIRST_PAGE_TARGET_S else 1
 
 
 if __name__ == "__main__":

@@ -2,9 +2,10 @@
 
 Each view is opened through a share link built here, so the pictures are reproducible:
 the main view (coordinated resilience at quarter 24 after a live export control), the
-comparison (possession against coordinated resilience) and the ensemble bands, and the main
-view at room and phone sizes: 1920x1080 (projector), 1920x1080 at 150% zoom (1280x720 CSS
-pixels at device scale 1.5) and 390x844 (phone).
+comparison (possession against coordinated resilience, overlaid, with delta panels), the
+ensemble bands, a takeaway story, and presentation mode (key levers beside two large charts)
+at room and phone sizes: 1920x1080 (projector), 1920x1080 at 150% zoom (1280x720 CSS pixels
+at device scale 1.5) and 390x844 (phone).
 
 Usage: ``python scripts/ui_screenshots.py [--out docs/img]``.
 """
@@ -35,7 +36,12 @@ def views() -> dict[str, str]:
     s = st.initial_state(name, catalog.load(name))
     s = st.inject(replace(s, step=12), "export_control", ("all",), bloc="A", layer="both")
     main = replace(s, step=24, message="")
+    from ui import stories
+
+    story = stories.open_chapter(main, catalog, "shock", 1)
     return {"main.png": share.encode(main, catalog),
+            "present.png": share.encode(replace(main, present=True), catalog),
+            "story.png": share.encode(story, catalog),
             "compare.png": share.encode(replace(main, tab=1), catalog),
             "ensemble.png": share.encode(replace(main, step=40, ensemble=True), catalog)}
 
@@ -55,17 +61,18 @@ def main(argv: list[str] | None = None) -> int:
         browser = launch_chromium(p)
         shots = [(name, query, SIZES.get(name, (1600, 1200, 1.0)))
                  for name, query in views().items()]
-        shots += [(name, views()["main.png"], size) for name, size in SIZES.items()]
+        # room and phone sizes: presentation mode, key levers beside the two large charts
+        shots += [(name, views()["present.png"], size) for name, size in SIZES.items()]
         for filename, query, (width, height, scale) in shots:
             page = browser.new_page(viewport={"width": width, "height": height},
                                     device_scale_factor=scale)
             page.goto(f"{url}?{query}")
-            ready = "[data-chart=control-A]" if filename == "compare.png" else \
-                "[data-chart=control] polyline"
-            page.wait_for_selector(ready, timeout=120_000)
+            ready = "[data-chart=cmp-control_index]" if filename == "compare.png" else \
+                "[data-chart] polyline"
+            page.wait_for_selector(ready, timeout=240_000)
             if filename == "ensemble.png":
                 page.wait_for_selector('[data-chart=control] [data-series^="band:"]',
-                                       timeout=30_000)
+                                       timeout=240_000)
             page.wait_for_timeout(500)
             page.screenshot(path=str(args.out / filename),
                             full_page=filename in ("compare.png", "ensemble.png"))

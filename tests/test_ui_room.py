@@ -7,7 +7,9 @@ import ipyvuetify as v
 import solara
 from ui_helpers import (
     button,
+    ensemble_on,
     html,
+    open_advanced,
     tab,
     textarea,
     texts,
@@ -42,6 +44,7 @@ def notice(rc) -> str:
 def test_a_notice_keeps_pickers_open_panels_and_pasted_text(page) -> None:
     button(page, "▸ Paste scenario YAML").click()
     textarea(page, "Scenario YAML").v_model = "name: half typed\n"
+    open_advanced(page)
     button(page, "▸ Assumptions").click()
     select(page, "Target").v_model = "SGP"
     select(page, "Bloc").v_model = "B"
@@ -94,7 +97,7 @@ def test_scenario_with_its_own_region_works_everywhere(page) -> None:
     select(page, "Target").v_model = "CCC"
     button(page, "Export control").click()
     assert "Carpathia (CCC)" in notice(page)
-    page.find(v.Switch).widget.v_model = True
+    ensemble_on(page)
     assert 'data-series="band:Control index"' in html(page, "chart-control")
     tab(page, "Compare")
     select(page, "Scenario B").v_model = "(current setup)"

@@ -108,3 +108,34 @@ def server_process(log, port: int, env_extra: dict[str, str]):
             proc.kill()
             raise RuntimeError(f"solara server not ready; see {log}")
         time.sleep(0.2)
+
+
+ADVANCED = "▸ Advanced: more levers, assumptions, per-state overrides"
+
+
+def open_advanced(rc) -> None:
+    """Open the Advanced section (levers beyond the key ones, assumptions, overrides)."""
+    button(rc, ADVANCED).click()
+
+
+def ensemble_on(rc, timeout: float = 120.0) -> None:
+    """Turn the ensemble switch on and wait until the background runs are drawn."""
+    rc.find(v.Switch, class_="ensemble-switch").widget.v_model = True
+    wait_for(lambda: "band:" in html(rc, "chart-control"), timeout)
+
+
+def wait_for(condition, timeout: float = 60.0) -> None:
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met in time")
+        time.sleep(0.05)
+
+
+def share_query(rc) -> str:
+    """The query the address bar holds (the UrlSync widget's)."""
+    from ui.browser import _UrlSync
+
+    return "?" + rc.find(_UrlSync).widget.query

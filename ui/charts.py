@@ -29,11 +29,16 @@ class ChartDef:
 
 CHARTS: tuple[ChartDef, ...] = (
     ChartDef("dependence", "Dependence: largest supplier share", ("largest_supplier_share",)),
-    ChartDef("hhi", "Dependence: supplier concentration (HHI)", ("supplier_hhi",)),
+    ChartDef("hhi", "Dependence: how concentrated suppliers are", ("supplier_hhi",)),
     ChartDef("leverage", "Leverage: markup paid over unit cost", ("markup_paid",)),
-    ChartDef("cost", "Cost: cumulative spend (USD m)", ("cumulative_cost",)),
+    ChartDef("cost", "Cost: cumulative spend (US$ m)", ("cumulative_cost",)),
+    ChartDef("spend", "Cost: spend per quarter (US$ m), where a price shock shows",
+             ("spend",)),
     ChartDef("control", "Control against possession", ("control_index", "possession_index")),
     ChartDef("resilience", "Resilience: service continuity", ("service_continuity",)),
+    ChartDef("outage", "Resilience: outage so far (quarters of lost service)",
+             ("outage_quarters",)),
+    ChartDef("cohesion", "Regional body: cohesion, where a summit shows", ("cohesion",)),
     ChartDef("incidents", "Incidents per quarter", ("incidents",)),
 )
 CHART_BY_KEY = {c.key: c for c in CHARTS}
@@ -47,6 +52,17 @@ class Line:
     values: np.ndarray
     color: str
     dashed: bool = False
+
+
+@dataclass(frozen=True)
+class Marker:
+    """An event on the time axis: a labelled line at ``step``; a restriction that lasts
+    shades ``step`` to ``until`` (inclusive)."""
+
+    step: int
+    label: str
+    until: int | None = None
+    color: str = "#b71c1c"
 
 
 @dataclass(frozen=True)
@@ -82,7 +98,8 @@ def _fmt(value: float) -> str:
 
 def line_chart(key: str, title: str, lines: Sequence[Line], horizon: int,
                provenance: Mapping[str, object], bands: Sequence[Band] = (),
-               y_max: float | None = None, width: int = 380, height: int = 210) -> str:
+               y_max: float | None = None, width: int = 380, height: int = 210,
+               markers: Sequence[Marker] = (), y_min: float = 0.0) -> str:
     """An SVG line chart; ``data-chart`` and ``data-series`` attributes name its parts."""
     rows, lx = 1, 46.0
     for ln in lines:  # the legend's wrapping, as drawn below
@@ -96,12 +113,13 @@ def line_chart(key: str, title: str, lines: Sequence[Line], horizon: int,
     peak = max([float(np.nanmax(v)) for v in [*(ln.values for ln in lines),
                                                *(b.high for b in bands)] if len(v)] or [1.0])
     top_value = y_max if y_max is not None else nice_max(peak)
+    span = max(top_value - y_min, 1e-12)
 
     def x(i: float) -> float:
         return left + pw * i / max(horizon, 1)
 
     def y(v: float) -> float:
-        return top + ph * (1.0 - min(max(v / top_value, 0.0), 1.05))
+        return top + ph * (1.0 - min(max((v - y_min) / span, -0.05), 1.05))
 
     def points(values: np.ndarray) -> str:
         return " ".join(f"{x(i):.1f},{y(float(v)):.1f}" for i, v in enumerate(values))
@@ -110,11 +128,15 @@ def line_chart(key: str, title: str, lines: Sequence[Line], horizon: int,
            f'width="{width}" height="{height}" data-chart="{escape(key)}" role="img" '
            f'aria-label="{escape(title)}" style="font-family:sans-serif;font-size:10px">',
            f'<text x="{left}" y="14" font-size="12" font-weight="bold">{escape(title)}</text>']
+    out += marker_svg(markers, x, top, ph)
     for frac in (0.0, 0.5, 1.0):
         gy = top + ph * (1 - frac)
         out.append(f'<line x1="{left}" x2="{left + pw}" y1="{gy:.1f}" y2="{gy:.1f}" '
                    f'stroke="#ddd"/><text x="{left - 4}" y="{gy + 3:.1f}" text-anchor="end">'
-                   f'{_fmt(top_value * frac)}</text>')
+                   f'{_fmt(y_min + span * frac)}</text>')
+    if y_min < 0 < top_value:
+        out.append(f'<line x1="{left}" x2="{left + pw}" y1="{y(0):.1f}" y2="{y(0):.1f}" '
+                   f'stroke="#78909c" stroke-width="1"/>')
     for q in range(0, horizon + 1, 8 if horizon > 16 else 2):
         out.append(f'<text x="{x(q):.1f}" y="{top + ph + 12}" text-anchor="middle">{q}</text>')
     out.append(f'<text x="{left + pw - 2}" y="{top + ph + 23}" text-anchor="end" '
@@ -147,6 +169,78 @@ def line_chart(key: str, title: str, lines: Sequence[Line], horizon: int,
                f'fill="#888" data-provenance="1">sovsim {escape(str(p["model_version"]))} · '
                f'scenario {escape(str(p["scenario_hash"]))} · seed {escape(str(p["seed"]))}'
                f'</text></svg>')
+    return "".join(out)
+
+
+def marker_svg(markers: Sequence[Marker], x, top: float, ph: float) -> list[str]:
+    """Shaded restriction periods and a labelled line per event (labels staggered in
+    three rows so neighbouring events stay readable)."""
+    out = []
+    for i, m in enumerate(sorted(markers, key=lambda m: m.step)):
+        x0 = x(m.step)
+        if m.until is not None and m.until >= m.step:
+            x1 = x(m.until + 1)
+            out.append(f'<rect x="{x0:.1f}" y="{top}" width="{max(x1 - x0, 1):.1f}" '
+                       f'height="{ph:.1f}" fill="{m.color}" fill-opacity="0.10" '
+                       f'data-marker-period="{m.step}-{m.until}"><title>{escape(m.label)}, '
+                       f'quarters {m.step}–{m.until}</title></rect>')
+        ly = top + 9 + 9 * (i % 3)
+        out.append(f'<line x1="{x0:.1f}" x2="{x0:.1f}" y1="{top}" y2="{top + ph:.1f}" '
+                   f'stroke="{m.color}" stroke-width="1.2" stroke-dasharray="2,2"/>'
+                   f'<text x="{x0 + 2:.1f}" y="{ly:.1f}" font-size="8.5" fill="{m.color}" '
+                   f'data-marker="{m.step}">{escape(m.label)}</text>')
+    return out
+
+
+def delta_chart(key: str, title: str, delta: np.ndarray, horizon: int,
+                provenance: Mapping[str, object], better: int,
+                low: np.ndarray | None = None, high: np.ndarray | None = None,
+                markers: Sequence[Marker] = (), width: int = 380, height: int = 170) -> str:
+    """B minus A over time as bars, green where B is better and red where worse
+    (``better`` = +1 if higher is better); an optional band from ``low`` to ``high``."""
+    values = [float(v) for v in delta]
+    extent = [abs(v) for v in values] + ([abs(float(v)) for v in low] if low is not None
+                                         else []) + ([abs(float(v)) for v in high]
+                                                     if high is not None else [])
+    top_value = nice_max(max(extent or [0.0]) or 1e-9)
+    left, right, top, bottom = 46, 10, 24, 30
+    pw, ph = width - left - right, height - top - bottom
+
+    def x(i: float) -> float:
+        return left + pw * i / max(horizon, 1)
+
+    def y(v: float) -> float:
+        return top + ph * (0.5 - 0.5 * max(min(v / top_value, 1.0), -1.0))
+
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+           f'width="{width}" height="{height}" data-chart="{escape(key)}" role="img" '
+           f'aria-label="{escape(title)}" style="font-family:sans-serif;font-size:10px">',
+           f'<text x="{left}" y="14" font-size="12" font-weight="bold">{escape(title)}</text>']
+    out += marker_svg(markers, x, top, ph)
+    for v in (-top_value, 0.0, top_value):
+        out.append(f'<line x1="{left}" x2="{left + pw}" y1="{y(v):.1f}" y2="{y(v):.1f}" '
+                   f'stroke="{"#78909c" if v == 0 else "#ddd"}"/><text x="{left - 4}" '
+                   f'y="{y(v) + 3:.1f}" text-anchor="end">{_fmt(v)}</text>')
+    if low is not None and high is not None:
+        upper = [f"{x(i):.1f},{y(float(v)):.1f}" for i, v in enumerate(high)]
+        lower = [f"{x(i):.1f},{y(float(v)):.1f}" for i, v in enumerate(low)][::-1]
+        out.append(f'<polygon points="{" ".join(upper + lower)}" fill="#546e7a" '
+                   f'fill-opacity="0.18" data-series="band:delta"/>')
+    bar = pw / max(horizon, 1) * 0.8
+    for i, v in enumerate(values):
+        if abs(v) < 1e-12:
+            continue
+        color = "#2e7d32" if v * better > 0 else "#c62828"
+        y0, y1 = sorted((y(0.0), y(v)))
+        out.append(f'<rect x="{x(i) - bar / 2:.1f}" y="{y0:.1f}" width="{bar:.1f}" '
+                   f'height="{max(y1 - y0, 0.5):.1f}" fill="{color}" '
+                   f'data-delta="{"better" if v * better > 0 else "worse"}"/>')
+    for q in range(0, horizon + 1, 8 if horizon > 16 else 2):
+        out.append(f'<text x="{x(q):.1f}" y="{top + ph + 12}" text-anchor="middle">{q}</text>')
+    p = provenance
+    out.append(f'<text x="{width - 4}" y="{height - 3}" text-anchor="end" font-size="8" '
+               f'fill="#888" data-provenance="1">green = B better, red = B worse · sovsim '
+               f'{escape(str(p["model_version"]))} · seed {escape(str(p["seed"]))}</text></svg>')
     return "".join(out)
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import reacton.ipyvuetify as rv
 import solara
 
 from model import (
@@ -24,9 +25,18 @@ from model import (
 )
 from model.parameters import STATE_LEVERS, Parameter
 
-from . import charts
+from . import charts, limits
 from .catalog import Catalog, default_comparison
-from .sim import ENSEMBLE_SIZES, REGION, Ensemble, Trajectory, run_full
+from .headline import change_text, people_number
+from .sim import (
+    ENSEMBLE_SIZES,
+    REGION,
+    Ensemble,
+    EnsembleCache,
+    Trajectory,
+    outcome_series,
+    run_full,
+)
 from .state import CURRENT, LIVE_EVENT_KINDS, SPEEDS, AppState, Setup
 from .wording import VENDOR_LABELS, describe_event
 
@@ -57,13 +67,15 @@ def _fmt(value: Any) -> str:
     return str(value)
 
 
-TABS = ("Workshop", "Compare", "About this model", "Glossary")
+TABS = ("Workshop", "Compare", "About this model", "Glossary", "Takeaway stories")
+#: The order the tabs are shown in (``TABS`` keeps the indices share links use).
+TAB_ORDER = (0, 4, 1, 2, 3)
 
 
 @solara.component
 def TabBar(tab: int, on_tab: Callable[[int], None]):
     """The page's sections; only the chosen one is rendered."""
-    solara.ToggleButtonsSingle(value=TABS[tab], values=list(TABS),
+    solara.ToggleButtonsSingle(value=TABS[tab], values=[TABS[i] for i in TAB_ORDER],
                                on_value=lambda label: on_tab(TABS.index(label)))
 
 
@@ -141,8 +153,25 @@ MARKDOWN_CSS = ("<style>.md-doc table{border-collapse:collapse;margin:6px 0 12px
 
 @solara.component
 def ParameterControl(p: Parameter, value: Any, on_value: ValueCallback, changed: bool = False):
-    """A checkbox or slider for one declared parameter, with its tooltip."""
+    """A checkbox or slider for one declared parameter, with its tooltip.
+
+    The slider is Vuetify's own, bound to the session state (no state of its own): a move
+    re-renders the page once, and the value the user set last is the value that stays."""
     mark = " •" if changed else ""
+    sent = solara.use_ref(None)  # the value the browser last sent, as it sent it
+
+    def from_browser(v: Any) -> None:
+        sent.current = v
+        on_value(p.name, int(v) if p.type == "int" else _round(float(v)))
+
+    # Give the slider back exactly what the browser sent while it stands for the value in
+    # effect: a rounded copy would differ, be sent back, and (under load, arriving after
+    # the next key press) move the slider back a step, losing that step.
+    shown = value
+    if sent.current is not None and p.type != "bool":
+        raw = sent.current
+        if (int(raw) if p.type == "int" else _round(float(raw))) == value:
+            shown = raw
     with solara.Tooltip(tooltip_text(p)), solara.Column(gap="0px", classes=[f"lever-{p.name}"]):
         if p.type == "bool":
             solara.Checkbox(label=p.label + mark, value=bool(value),
@@ -150,13 +179,13 @@ def ParameterControl(p: Parameter, value: Any, on_value: ValueCallback, changed:
             return
         solara.Text(f"{p.label}{mark}: {_fmt(value)} ({p.unit})", classes=["lever-label"])
         if p.type == "int":
-            solara.SliderInt(label="", value=int(value), min=int(p.low), max=int(p.high),
-                             on_value=lambda v: on_value(p.name, int(v)))
+            rv.Slider(v_model=shown, min=int(p.low), max=int(p.high), step=1,
+                      thumb_label=True, hide_details=True, density="default",
+                      on_v_model=from_browser)
         else:
-            solara.SliderFloat(label="", value=float(value), min=float(p.low),
-                               max=float(p.high),
-                               step=_round((float(p.high) - float(p.low)) / 100),
-                               on_value=lambda v: on_value(p.name, _round(v)))
+            rv.Slider(v_model=shown, min=float(p.low), max=float(p.high),
+                      step=_round((float(p.high) - float(p.low)) / 100), thumb_label=True,
+                      hide_details=True, density="default", on_v_model=from_browser)
 
 
 @solara.component
@@ -171,18 +200,21 @@ def ScenarioPicker(catalog: Catalog, current: str, on_pick: Callable[[str], None
         if name:
             on_pick(name)
 
-    solara.HTML(tag="h3", unsafe_innerHTML="Scenario")
     solara.Text(f"Now: {current}" + (" · changed in the workshop" if edited else ""),
-                classes=["scenario-current"], style="font-weight: bold")
+                classes=["scenario-current"], style="font-weight: bold; font-size: 20px")
     solara.Text(catalog.descriptions.get(current, f"uploaded file {current}"),
-                classes=["scenario-description"])
-    solara.Select(label="Scenario", value=None, values=list(catalog.names), on_value=pick,
-                  classes=["scenario-picker"]).key(f"scenario-picker-{picks}")
-    solara.Text("Picking a scenario (the current one too) starts it afresh: lever changes, "
-                "overrides and live events are dropped.", classes=["hint"])
-    solara.FileDrop(label="…or drop a scenario YAML file here",
-                    on_file=lambda info: on_upload(info["name"], info["data"]), lazy=False)
-    Collapsible("Paste scenario YAML", "paste", lambda: PasteBox(on_upload))
+                classes=["scenario-description", "hint"])
+    with solara.Tooltip("Picking a scenario (the current one too) starts it afresh: lever "
+                        "changes, overrides and live events are dropped."):
+        solara.Select(label="Scenario", value=None, values=list(catalog.names),
+                      on_value=pick, classes=["scenario-picker"]).key(f"scenario-picker-{picks}")
+
+    def own_file() -> None:
+        solara.FileDrop(label="Drop a scenario YAML file here",
+                        on_file=lambda info: on_upload(info["name"], info["data"]), lazy=False)
+        PasteBox(on_upload)
+
+    Collapsible("Paste scenario YAML", "paste", own_file)
 
 
 @solara.component
@@ -194,19 +226,44 @@ def PasteBox(on_upload: Callable[[str, bytes], None]):
                   disabled=not text.strip())
 
 
+#: The levers of presentation mode and of the main screen, possession first; every other
+#: lever is under "Advanced".
+KEY_LEVERS = ("national_model", "domestic_compute_share", "possessive_rhetoric",
+              "own_evaluation_share", "interop_standards", "diversification_cap",
+              "joint_procurement", "pooled_evaluation")
+
+
 @solara.component
-def LeverPanel(setup: Setup, on_value: ValueCallback):
-    """Every lever, generated from the declarations, grouped possession / coordination."""
+def LeverPanel(setup: Setup, on_value: ValueCallback, names: tuple[str, ...] | None = None,
+               skip: tuple[str, ...] = ()):
+    """Levers generated from the declarations, grouped possession / coordination: only
+    ``names`` if given, never those in ``skip``."""
     for group, title, blurb in GROUPS:
+        chosen = [p for p in LEVERS if p.group == group and p.name not in skip
+                  and (names is None or p.name in names)]
+        if not chosen:
+            continue
         with solara.Card(title, subtitle=blurb, classes=[f"levers-{group}"]):
-            for p in LEVERS:
-                if p.group != group:
-                    continue
+            for p in chosen:
                 changed = p.name in setup.values
                 ParameterControl(p, setup.value(p.name), on_value, changed=changed)
                 if p.scope == "region":
                     solara.Text("regional body", classes=["regional-body-note"],
                                 style="color: #607d8b")
+
+
+@solara.component
+def AdvancedPanel(setup: Setup, override_state: str, on_value: ValueCallback,
+                  on_state: Callable[[str], None],
+                  on_override: Callable[[str, str, Any], None],
+                  on_clear: Callable[[str], None]):
+    """Everything beyond the key levers, collapsed (and not rendered) until opened."""
+    def body() -> None:
+        LeverPanel(setup, on_value, skip=KEY_LEVERS)
+        AssumptionsPanel(setup, on_value)
+        OverridesPanel(setup, override_state, on_state, on_override, on_clear)
+
+    Collapsible("Advanced: more levers, assumptions, per-state overrides", "advanced", body)
 
 
 @solara.component
@@ -258,11 +315,13 @@ def OverridesPanel(setup: Setup, iso3: str, on_state: Callable[[str], None],
 
 @solara.component
 def RunControls(state: AppState, horizon: int, codes: list[str],
-                on_change: Callable[[Callable[[AppState], AppState]], None]):
-    """Play, pause, step, reset, speed, ensemble toggle and the focus (region or a state)."""
+                on_change: Callable[[Callable[[AppState], AppState]], None],
+                progress: tuple[int, int] = (0, 0)):
+    """Play, pause, step, reset, speed, ensemble toggle (with progress and Cancel while it
+    is computed), the focus (region or a state) and presentation mode."""
     from . import state as st
 
-    with solara.Row(style="align-items: center; flex-wrap: wrap"):
+    with solara.Row(style="align-items: center; flex-wrap: wrap", classes=["run-controls"]):
         solara.Button("Play", icon_name="mdi-play", on_click=lambda: on_change(st.play),
                       disabled=state.playing, color="primary")
         solara.Button("Pause", icon_name="mdi-pause", on_click=lambda: on_change(st.pause),
@@ -275,8 +334,12 @@ def RunControls(state: AppState, horizon: int, codes: list[str],
                       values=[str(int(s)) for s in SPEEDS],
                       style="min-width: 230px; max-width: 260px",
                       on_value=lambda v: on_change(lambda s: _speed(s, float(v))))
+        solara.Switch(label="Presentation mode", value=state.present,
+                      on_value=lambda v: on_change(lambda s: st.set_present(s, bool(v))),
+                      classes=["present-switch"])
+    with solara.Row(style="align-items: center; flex-wrap: wrap", classes=["ensemble-controls"]):
         solara.Switch(label=f"Ensemble: {state.ensemble_size} runs, median and 90% band",
-                      value=state.ensemble,
+                      value=state.ensemble, classes=["ensemble-switch"],
                       on_value=lambda v: on_change(lambda s: st.set_ensemble(s, bool(v))))
         solara.Select(label="Runs (seeds 1..N)", value=str(state.ensemble_size),
                       values=[str(n) for n in ENSEMBLE_SIZES],
@@ -285,6 +348,24 @@ def RunControls(state: AppState, horizon: int, codes: list[str],
         solara.Select(label="Show", value=state.focus, values=[REGION, *codes],
                       style="max-width: 130px",
                       on_value=lambda v: on_change(lambda s: _focus(s, v)))
+        EnsembleProgress(progress, lambda: on_change(_cancel_ensemble))
+
+
+def _cancel_ensemble(s: AppState) -> AppState:
+    return replace(s, ensemble=False, message="Ensemble cancelled; showing the single run.")
+
+
+@solara.component
+def EnsembleProgress(progress: tuple[int, int], on_cancel: Callable[[], None]):
+    """While an ensemble is computed (in the background): how far, and Cancel."""
+    done, total = progress
+    if not total:  # the last item of its row: appearing shifts nothing else
+        return
+    with solara.Row(classes=["ensemble-progress"], style="align-items: center; gap: 12px"):
+        solara.ProgressLinear(value=100 * done / total if total else 0,
+                              style="min-width: 160px; width: 200px")
+        solara.Text(f"Ensemble: {done} of {total} runs", classes=["ensemble-progress-text"])
+        solara.Button("Cancel", on_click=on_cancel, outlined=True, classes=["ensemble-cancel"])
 
 
 def _speed(s: AppState, v: float) -> AppState:
@@ -295,48 +376,135 @@ def _focus(s: AppState, v: str) -> AppState:
     return replace(s, focus=v)
 
 
+MARKER_WORDS = {"export_control": "Export control", "vendor_cutoff": "Cut-off",
+                "price_shock": "Price shock", "regional_summit": "Summit"}
+
+
+def event_markers(spec: ScenarioSpec, log: tuple = ()) -> tuple[charts.Marker, ...]:
+    """A marker per event of the scenario (its own and live ones) and per random event the
+    run has fired; restrictions that last are shaded for their quarters."""
+    out = []
+    seen = set()
+    events = list(spec.events)
+    for e in log:  # random events fired so far (the scenario's are in spec.events)
+        if e.get("origin") == "random" and e.get("kind") in EVENT_KINDS:
+            targets = e.get("targets", "all")
+            events.append(Event(int(e["step"]), e["kind"],
+                                ("all",) if targets == "all" else tuple(targets),
+                                dict(e.get("params") or {})))
+    for e in events:
+        if e.kind not in EVENT_KINDS or e.step > spec.horizon:
+            continue
+        word = MARKER_WORDS.get(e.kind, EVENT_KINDS[e.kind].label)
+        names = {p.name for p in EVENT_KINDS[e.kind].params}
+        if e.kind == "export_control" or (e.kind == "price_shock" and not e.param("vendor")):
+            word += f" ({bloc_name(e.param('bloc'))})"
+        elif e.kind == "vendor_cutoff":
+            word += f" ({VENDOR_LABELS.get(e.param('vendor'), 'a supplier')})"
+        if e.targets != ("all",):
+            word += " · " + ",".join(e.targets)
+        until = None
+        if "duration" in names:
+            d = int(e.param("duration"))
+            until = spec.horizon if d <= 0 else min(e.step + d - 1, spec.horizon)
+        color = {"regional_summit": "#2e7d32", "price_shock": "#e65100"}.get(e.kind, "#b71c1c")
+        key = (e.step, word)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(charts.Marker(e.step, word, until, color))
+    return tuple(out)
+
+
+def bloc_name(bloc: object) -> str:
+    return BLOC_NAMES.get(str(bloc), str(bloc))
+
+
+#: How the two supplier blocs are named on screen (the model calls them A and B).
+BLOC_NAMES = {"A": "bloc A", "B": "bloc B"}
+BLOC_TEXT = ("Bloc A: the bloc whose frontier labs and hyperscale clouds serve most of the "
+             "region today, and whose chips every data centre needs. Bloc B: the other big "
+             "supplier bloc, a smaller share. Restrictions and price shocks come from one "
+             "bloc at a time.")
+
+
 def chart_svgs(run: Trajectory, baseline: Trajectory, focus: str,
                ensemble: Ensemble | None = None,
-               baseline_ensemble: Ensemble | None = None) -> dict[str, str]:
-    """SVG of every chart: the run (solid), the baseline (dashed), bands in ensemble mode."""
+               baseline_ensemble: Ensemble | None = None,
+               keys: tuple[str, ...] | None = None,
+               markers: tuple[charts.Marker, ...] = (),
+               large: bool = False) -> dict[str, str]:
+    """SVG of every chart (or those in ``keys``): the run (solid), the baseline (dashed),
+    bands in ensemble mode, and the events as markers."""
     out = {}
     for c in charts.CHARTS:
+        if keys is not None and c.key not in keys:
+            continue
+        if focus != REGION and any(OUTCOMES[m].level != "state" for m in c.metrics):
+            use = REGION  # a regional outcome (cohesion) is the region's for any focus
+        else:
+            use = focus
         lines, bands = [], []
         for i, metric in enumerate(c.metrics):
             label = charts.metric_label(metric)
             color = charts.PALETTE[i]
             if ensemble is not None and baseline_ensemble is not None:
-                med, lo, hi = ensemble.band(metric, focus)
-                bmed, blo, bhi = baseline_ensemble.band(metric, focus)
+                med, lo, hi = ensemble.band(metric, use)
+                bmed, blo, bhi = baseline_ensemble.band(metric, use)
                 bands += [charts.Band(f"{label} baseline", blo, bhi, charts.BASELINE_COLOR),
                           charts.Band(label, lo, hi, color)]
                 lines += [charts.Line(f"{label} (median)", med, color),
                           charts.Line(f"{label} baseline (median)", bmed, color, dashed=True)]
             else:
-                lines += [charts.Line(label, run.series(metric, focus), color),
-                          charts.Line(f"{label} baseline", baseline.series(metric, focus),
+                lines += [charts.Line(label, run.series(metric, use), color),
+                          charts.Line(f"{label} baseline", baseline.series(metric, use),
                                       color, dashed=True)]
         high = [OUTCOMES[m].high for m in c.metrics]
         y_max = 1.0 if all(h == 1 for h in high) else None
         prov = ensemble.provenance if ensemble is not None else run.provenance
+        size = {"width": 330, "height": 190} if large else {}  # larger type when scaled up
         out[c.key] = charts.line_chart(c.key, c.title, lines, run.horizon, prov, bands,
-                                       y_max=y_max)
+                                       y_max=y_max, markers=markers, **size)
     return out
 
 
 @solara.component
 def Charts(run: Trajectory, baseline: Trajectory, focus: str,
            ensemble: Ensemble | None = None, baseline_ensemble: Ensemble | None = None,
-           baseline_label: str = "the baseline"):
-    svgs = chart_svgs(run, baseline, focus, ensemble, baseline_ensemble)
+           baseline_label: str = "the baseline", keys: tuple[str, ...] | None = None,
+           large: bool = False):
+    """The time charts (all, or ``keys`` large in presentation mode), with event markers."""
+    markers = solara.use_memo(lambda: event_markers(run.spec, run.event_log),
+                              [run.spec, len(run.event_log)])
+    svgs = chart_svgs(run, baseline, focus, ensemble, baseline_ensemble, keys, markers, large)
     where = "the region" if focus == REGION else focus
     solara.Text(f"Outcomes for {where}: solid = this run"
                 + (f" (median of {len(ensemble.seeds)} runs, shaded = 90% band)"
                    if ensemble else "")
-                + f"; dashed = {baseline_label}.")
-    with solara.Row(style="flex-wrap: wrap; gap: 8px"):
-        for key, svg in svgs.items():
-            solara.HTML(tag="div", unsafe_innerHTML=svg, classes=[f"chart-{key}"])
+                + f"; dashed = {baseline_label}; marked lines = events, shaded = "
+                  "restriction in force.", classes=["charts-legend"])
+    with solara.Row(style="flex-wrap: wrap; gap: 8px",
+                    classes=["charts-large" if large else "charts-all"]):
+        for key in (keys or svgs):
+            solara.HTML(tag="div", unsafe_innerHTML=svgs[key], classes=[f"chart-{key}"])
+
+
+@solara.component
+def PresentationCharts(run: Trajectory, baseline: Trajectory, focus: str,
+                       big: tuple[str, str], on_big: Callable[[int, str], None],
+                       ensemble: Ensemble | None = None,
+                       baseline_ensemble: Ensemble | None = None,
+                       baseline_label: str = "the baseline"):
+    """Presentation mode's two large charts, each with a picker for the facilitator."""
+    titles = {c.title: c.key for c in charts.CHARTS}
+    with solara.Row(style="flex-wrap: wrap; gap: 8px", classes=["big-pickers"]):
+        for slot in (0, 1):
+            solara.Select(label=f"Chart {slot + 1}", value=charts.CHART_BY_KEY[big[slot]].title,
+                          values=list(titles), style="min-width: 260px; max-width: 560px",
+                          on_value=lambda t, slot=slot: on_big(slot, titles[t]),
+                          classes=[f"big-picker-{slot}"])
+    Charts(run, baseline, focus, ensemble, baseline_ensemble, baseline_label, keys=big,
+           large=True)
 
 
 def cards_html(run: Trajectory, baseline: Trajectory) -> str:
@@ -352,8 +520,11 @@ def cards_html(run: Trajectory, baseline: Trajectory) -> str:
             diff = now - base
             color = "#777" if abs(diff) < 1e-9 else ("#2e7d32" if (diff > 0) == (
                 m in ("control_index", "possession_index", "service_continuity")) else "#c62828")
-            rows.append(f"<tr><td>{escape(OUTCOMES[m].label)}</td><td><b>{now:.3g}</b></td>"
-                        f"<td style='color:{color}'>{diff:+.2g}</td></tr>")
+            unit = OUTCOMES[m].unit
+            change = "=" if abs(diff) < 1e-9 else change_text(diff, unit)
+            rows.append(f"<tr><td>{escape(OUTCOMES[m].label)}</td>"
+                        f"<td><b>{escape(people_number(now, unit))}</b></td>"
+                        f"<td style='color:{color}'>{escape(change)}</td></tr>")
         member = bool(run.series("member", code)[t])
         cards.append(
             f"<div class='state-card' data-state='{code}' style='border:1px solid #ccc;"
@@ -394,7 +565,12 @@ class EventRow:
 
     @property
     def settings(self) -> str:
-        return ", ".join(f"{k}={v}" for k, v in self.event.params.items())
+        """The event's settings in words (suppliers by name, blocs named)."""
+        words = {"vendor": lambda v: VENDOR_LABELS.get(v, v) if v else "any",
+                 "duration": lambda d: "until the end" if int(d) <= 0
+                 else f"{d} quarters"}
+        return ", ".join(f"{k}={words[k](v) if k in words else v}"
+                         for k, v in self.event.params.items())
 
 
 def event_rows(run: Trajectory, live: tuple[Event, ...]) -> list[EventRow]:
@@ -437,7 +613,8 @@ DURATIONS = {"until the end": 0, "2 quarters": 2, "4 quarters": 4, "8 quarters":
 @solara.component
 def LiveEvents(codes: list[str], vendor_keys: tuple[str, ...],
                on_inject: Callable[..., None]):
-    """Facilitator buttons: inject an event at the next quarter for the chosen targets."""
+    """Facilitator buttons: inject an event at the next quarter for the chosen targets.
+    Suppliers and blocs are shown by name, with what the blocs are."""
     target, set_target = solara.use_state("all states")
     bloc, set_bloc = solara.use_state("A")
     vendor, set_vendor = solara.use_state(vendor_keys[0])
@@ -446,14 +623,17 @@ def LiveEvents(codes: list[str], vendor_keys: tuple[str, ...],
         target = "all states"
     targets = ("all",) if target == "all states" else (target,)
     duration = DURATIONS[lasts]
+    choices = [k for k in vendor_keys if k != "national"]
+    vendor_names = {VENDOR_LABELS.get(k, k): k for k in choices}
     with solara.Row(style="align-items: center; flex-wrap: wrap", classes=["live-events"]):
         solara.Select(label="Target", value=target, values=["all states", *codes],
                       on_value=set_target, style="max-width: 140px")
         solara.Select(label="Bloc", value=bloc, values=["A", "B"], on_value=set_bloc,
                       style="max-width: 100px")
-        choices = [k for k in vendor_keys if k != "national"]
-        solara.Select(label="Supplier", value=vendor, values=choices, on_value=set_vendor,
-                      style="max-width: 170px")
+        solara.Select(label="Supplier", value=VENDOR_LABELS.get(vendor, vendor),
+                      values=list(vendor_names),
+                      on_value=lambda name: set_vendor(vendor_names.get(name, vendor)),
+                      style="min-width: 230px; max-width: 300px")
         solara.Select(label="Lasts", value=lasts, values=list(DURATIONS), on_value=set_lasts,
                       style="min-width: 190px; max-width: 220px")
         params = {"export_control": {"bloc": bloc, "duration": duration},
@@ -465,6 +645,7 @@ def LiveEvents(codes: list[str], vendor_keys: tuple[str, ...],
                 solara.Button(k.label, icon_name="mdi-flash", color="warning", outlined=True,
                               on_click=lambda kind=kind: on_inject(kind, targets,
                                                                    **params[kind]))
+    solara.Text(BLOC_TEXT, classes=["hint", "bloc-text"])
 
 
 def plain_number(value: float, signed: bool = False) -> str:
@@ -491,16 +672,77 @@ def delta_rows(a: Trajectory, b: Trajectory) -> list[tuple[str, float, float, fl
     return rows
 
 
+#: (outcome, +1 if higher is better, -1 if lower) of the comparison, in the order shown.
+COMPARE_METRICS = (("control_index", +1), ("possession_index", +1),
+                   ("service_continuity", +1), ("outage_quarters", -1),
+                   ("cumulative_cost", -1), ("largest_supplier_share", -1))
+
+
+def compare_svgs(a: Trajectory, b: Trajectory, names: tuple[str, str],
+                 ens_a: Ensemble | None = None,
+                 ens_b: Ensemble | None = None) -> list[tuple[str, str, str]]:
+    """Per outcome: (key, overlay SVG of A and B on the same axes, SVG of B − A over time,
+    green where B is better). With ensembles: medians with 90% bands, and the median of
+    the paired differences (seed i of A against seed i of B) with its band."""
+    out = []
+    markers = tuple(sorted(set(event_markers(a.spec, a.event_log))
+                           | set(event_markers(b.spec, b.event_log)),
+                           key=lambda m: (m.step, m.label)))
+    for metric, better in COMPARE_METRICS:
+        o = OUTCOMES[metric]
+        label = o.label
+        lines, bands = [], []
+        if ens_a is not None and ens_b is not None:
+            for tag, e, color in (("A", ens_a, charts.PALETTE[0]), ("B", ens_b, charts.PALETTE[1])):
+                med, lo, hi = e.band(metric)
+                bands.append(charts.Band(f"{tag}: {names[0 if tag == 'A' else 1]}", lo, hi,
+                                         color))
+                lines.append(charts.Line(f"{tag}: {names[0 if tag == 'A' else 1]} (median)",
+                                         med, color))
+            va = outcome_series(ens_a.state_metrics, ens_a.region_metrics, ens_a.iso3, metric,
+                                REGION)
+            vb = outcome_series(ens_b.state_metrics, ens_b.region_metrics, ens_b.iso3, metric,
+                                REGION)
+            low, delta, high = np.percentile(vb - va, [5, 50, 95], axis=0)
+            prov = ens_a.provenance
+        else:
+            lines = [charts.Line(f"A: {names[0]}", a.series(metric), charts.PALETTE[0]),
+                     charts.Line(f"B: {names[1]}", b.series(metric), charts.PALETTE[1])]
+            delta, low, high = b.series(metric) - a.series(metric), None, None
+            prov = a.provenance
+        y_max = 1.0 if o.high == 1 else None
+        overlay = charts.line_chart(f"cmp-{metric}", f"{label}: A and B", lines, a.horizon,
+                                    prov, bands, y_max=y_max, markers=markers)
+        diff = charts.delta_chart(f"delta-{metric}", f"{label}: B − A", delta, a.horizon,
+                                  prov, better, low, high, markers=markers)
+        out.append((metric, overlay, diff))
+    return out
+
+
 @solara.component
 def ComparePanel(catalog: Catalog, names: tuple[str, str], a: Trajectory, b: Trajectory,
-                 on_names: Callable[[str, str], None]):
-    """Two scenarios side by side (same axes) with a delta panel of key outcomes."""
+                 on_names: Callable[[str, str], None], ens_a: Ensemble | None = None,
+                 ens_b: Ensemble | None = None, progress: tuple[int, int] = (0, 0)):
+    """Two scenarios overlaid on the same axes, each outcome with a coloured panel of the
+    difference over time, and a table of the final quarter."""
     choices = [*catalog.names, CURRENT]
-    with solara.Row():
+    with solara.Row(style="flex-wrap: wrap"):
         solara.Select(label="Scenario A", value=names[0], values=choices,
-                      on_value=lambda v: on_names(v, names[1]))
+                      on_value=lambda v: on_names(v, names[1]), style="min-width: 260px")
         solara.Select(label="Scenario B", value=names[1], values=choices,
-                      on_value=lambda v: on_names(names[0], v))
+                      on_value=lambda v: on_names(names[0], v), style="min-width: 260px")
+    if progress[1]:
+        solara.Text(f"Ensembles of both scenarios: {progress[0]} of {progress[1]} runs…",
+                    classes=["compare-progress"])
+    solara.Text("Blue = A, orange = B" + (", medians with 90% bands" if ens_a else "")
+                + ". Under each chart: B − A over time, green where B is better, red where "
+                  "worse.", classes=["hint"])
+    with solara.Row(style="flex-wrap: wrap; gap: 8px", classes=["compare-charts"]):
+        for metric, overlay, diff in compare_svgs(a, b, names, ens_a, ens_b):
+            with solara.Column(gap="0px", classes=[f"compare-{metric}"],
+                               style="flex: 1 1 min(440px, 100%); max-width: 640px"):
+                solara.HTML(tag="div", unsafe_innerHTML=overlay, classes=["chart-overlay"])
+                solara.HTML(tag="div", unsafe_innerHTML=diff, classes=["chart-delta"])
     rows = delta_rows(a, b)
     body = "".join(f"<tr><td>{escape(label)}</td><td>{plain_number(va)}</td>"
                    f"<td>{plain_number(vb)}</td><td><b>{plain_number(d, signed=True)}</b></td>"
@@ -509,53 +751,116 @@ def ComparePanel(catalog: Catalog, names: tuple[str, str], a: Trajectory, b: Tra
         f"<table style='font-size:18px' cellpadding='4'><tr><th>Region, final quarter</th>"
         f"<th>A: {escape(names[0])}</th><th>B: {escape(names[1])}</th><th>B − A</th></tr>"
         f"{body}</table>"))
-    for c in charts.CHARTS:
-        if c.key not in ("dependence", "cost", "control", "resilience", "leverage"):
-            continue
-        peak = max(float(np.max(t.series(m))) for t in (a, b) for m in c.metrics)
-        y_max = 1.0 if all(OUTCOMES[m].high == 1 for m in c.metrics) else charts.nice_max(peak)
-        with solara.Row(style="gap: 8px"):
-            for tag, t in (("A", a), ("B", b)):
-                lines = [charts.Line(charts.metric_label(m), t.series(m), charts.PALETTE[i])
-                         for i, m in enumerate(c.metrics)]
-                svg = charts.line_chart(f"{c.key}-{tag}", f"{tag}: {c.title}", lines,
-                                        t.horizon, t.provenance, y_max=y_max)
-                solara.HTML(tag="div", unsafe_innerHTML=svg, classes=[f"compare-{tag}"])
 
 
 @solara.component
 def CompareTab(catalog: Catalog, compare: tuple[str, str], current: ScenarioSpec,
-               on_names: Callable[[str, str], None]):
-    """The comparison with its runs (memoised): ``compare`` names, "" for the defaults."""
+               on_names: Callable[[str, str], None], cache: EnsembleCache | None = None,
+               ensemble: bool = False, n: int = ENSEMBLE_SIZES[1]):
+    """The comparison with its runs (memoised): ``compare`` names, "" for the defaults;
+    with ``ensemble``, both scenarios' ensembles (computed in the background)."""
+    from .session import use_ensembles
+
     default_a, default_b = default_comparison(catalog, CURRENT)
     names = (compare[0] or default_a, compare[1] or default_b)
 
-    def run_of(name: str) -> Trajectory:
-        return run_full(current if name == CURRENT else catalog.load(name))
+    def spec_of(name: str) -> ScenarioSpec:
+        return current if name == CURRENT else catalog.load(name)
 
-    a = solara.use_memo(lambda: run_of(names[0]), [names[0], current if names[0] == CURRENT
-                                                   else None])
-    b = solara.use_memo(lambda: run_of(names[1]), [names[1], current if names[1] == CURRENT
-                                                   else None])
-    ComparePanel(catalog, names, a, b, on_names)
+    spec_a = solara.use_memo(lambda: spec_of(names[0]), [names[0], current if names[0] ==
+                                                         CURRENT else None])
+    spec_b = solara.use_memo(lambda: spec_of(names[1]), [names[1], current if names[1] ==
+                                                         CURRENT else None])
+    a = solara.use_memo(lambda: run_full(spec_a), [spec_a])
+    b = solara.use_memo(lambda: run_full(spec_b), [spec_b])
+    own = solara.use_memo(EnsembleCache, [])
+    wanted = ensemble and limits.ensemble_allowed(spec_a, n) and limits.ensemble_allowed(
+        spec_b, n)
+    ens_a, ens_b, progress = use_ensembles(cache or own, spec_a, spec_b, wanted, n)
+    ComparePanel(catalog, names, a, b, on_names, ens_a, ens_b, progress)
 
 
 @solara.component
 def SharePanel(query: str, yaml_text: Callable[[], str], csv_text: Callable[[], str],
-               filename: str, provenance: dict):
-    """Share link, downloads, and the provenance they carry."""
+               filename: str, provenance: dict, base_url: str = ""):
+    """Share link (also always in the address bar), Copy, a QR code, downloads, and the
+    provenance they carry."""
+    from .browser import CopyLink, qr_svg
+
     p = provenance
-    solara.HTML(tag="a", unsafe_innerHTML="Share link: opens this exact view",
-                attributes={"href": f"?{query}", "id": "share-link", "target": "_blank"})
-    solara.InputText(label="Link query (append to this page's address)", value=f"?{query}",
-                     disabled=True)
-    with solara.Row():
+    url = f"{base_url}?{query}" if base_url else f"?{query}"
+    with solara.Row(style="flex-wrap: wrap; align-items: center; gap: 16px",
+                    classes=["share-row"]):
+        with solara.Column(gap="6px", style="min-width: 0; flex: 1 1 320px"):
+            solara.HTML(tag="h3", unsafe_innerHTML="Share this view")
+            solara.Text("The address bar always holds this exact view: copy it, or scan the "
+                        "code. Opening it (or reloading) restores the session.",
+                        classes=["hint"])
+            CopyLink(url)
+            solara.HTML(tag="a", unsafe_innerHTML="Open the share link in a new tab",
+                        attributes={"href": f"?{query}", "id": "share-link",
+                                    "target": "_blank"})
+        svg = qr_svg(url) if base_url else ""
+        solara.HTML(tag="div", classes=["share-qr"], unsafe_innerHTML=svg or (
+            "<div class='hint'>(link too long for a QR code: use Copy link)</div>"
+            if base_url else ""), style="min-width: 0")
+    with solara.Row(style="flex-wrap: wrap"):
         solara.FileDownload(yaml_text, filename=f"{filename}.yaml",
                             label="Download scenario (YAML for sovsim run)")
         solara.FileDownload(csv_text, filename=f"{filename}_results.csv",
                             label="Download results (CSV)", mime_type="text/csv")
     solara.Text(f"Provenance: sovsim {p['model_version']}, scenario '{p['scenario']}' "
                 f"hash {p['scenario_hash']}, seed {p['seed']}", classes=["provenance"])
+
+
+@solara.component
+def StoryPicker(stories: tuple, on_open: Callable[[str], None]):
+    """Start a takeaway story (it opens in presentation mode)."""
+    titles = {s.title: s.key for s in stories}
+    picks, set_picks = solara.use_state(0)
+
+    def pick(title: str | None) -> None:
+        set_picks(picks + 1)
+        if title:
+            on_open(titles[title])
+
+    solara.Select(label="Takeaway story", value=None, values=list(titles), on_value=pick,
+                  classes=["story-picker"]).key(f"story-picker-{picks}")
+
+
+@solara.component
+def StoryList(stories: tuple, on_open: Callable[[str], None]):
+    """The takeaway stories, each with its steps and a Start button."""
+    solara.HTML(tag="h3", unsafe_innerHTML="Takeaway stories")
+    solara.Text("Each story steps through a scenario in presentation mode, with a caption at "
+                "the moments that matter. Next and Back move between them.", classes=["hint"])
+    for story in stories:
+        with solara.Card(story.title, classes=[f"story-{story.key}"]):
+            solara.HTML(tag="ol", unsafe_innerHTML="".join(
+                f"<li>{escape(c.scenario)}, quarter {c.step}</li>" for c in story.chapters),
+                style="font-size: 18px")
+            solara.Button("Start", color="primary", on_click=lambda k=story.key: on_open(k),
+                          classes=[f"start-{story.key}"])
+
+
+@solara.component
+def StoryBar(title: str, index: int, count: int, caption: str,
+             on_go: Callable[[int], None], on_leave: Callable[[], None]):
+    """The story being told: its caption at this moment, Back / Next, and Leave."""
+    with solara.Column(classes=["story-bar"], style="border-left: 6px solid #1f5fa8; "
+                       "background: #e3f2fd; padding: 10px 14px; gap: 6px"):
+        solara.HTML(tag="div", classes=["story-title"], unsafe_innerHTML=(
+            f"<b style='font-size:22px'>{escape(title)}</b> <span style='font-size:18px'>· "
+            f"step {index + 1} of {count}</span>"))
+        solara.HTML(tag="div", classes=["story-caption"], style="font-size: 24px",
+                    unsafe_innerHTML=escape(caption))
+        with solara.Row(style="flex-wrap: wrap"):
+            solara.Button("Back", icon_name="mdi-chevron-left", disabled=index == 0,
+                          on_click=lambda: on_go(index - 1), classes=["story-back"])
+            solara.Button("Next", icon_name="mdi-chevron-right", color="primary",
+                          disabled=index >= count - 1, on_click=lambda: on_go(index + 1),
+                          classes=["story-next"])
+            solara.Button("Leave the story", text=True, on_click=on_leave)
 
 
 def odd_path() -> Path:

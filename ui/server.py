@@ -33,6 +33,24 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--disable-component-update", "--disable-sync"]
 
 
+#: A browser session (kernel) that has been disconnected this long is closed, and its model,
+#: runs and ensembles are released (Solara's own default is 24 hours). A participant whose
+#: tab closes or whose laptop sleeps longer than this gets a fresh session on return; their
+#: address bar still holds the share link, so a reload restores the view. Override with the
+#: environment variable SOLARA_KERNEL_CULL_TIMEOUT (e.g. "30s", "10m").
+CULL_TIMEOUT = "2m"
+
+
+def apply_cull_timeout() -> str:
+    """Set Solara's cull timeout to :data:`CULL_TIMEOUT` unless the environment chose one;
+    returns the timeout in effect."""
+    import solara.server.settings as settings
+
+    if not os.environ.get("SOLARA_KERNEL_CULL_TIMEOUT"):
+        settings.kernel.cull_timeout = CULL_TIMEOUT
+    return settings.kernel.cull_timeout
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -69,6 +87,9 @@ def environment() -> dict[str, str]:
         env["PYTHONPATH"] = os.pathsep.join([str(ROOT), *filter(None, [env.get("PYTHONPATH")])])
     env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] = "False"
     env["PYTHONWARNINGS"] = ",".join(filter(None, [env.get("PYTHONWARNINGS"), SAMESITE_FILTER]))
+    # Let the server cache compiled imports (Solara, Mesa, pandas: ~2 s of compiling on
+    # every start otherwise, where PYTHONDONTWRITEBYTECODE is set machine-wide).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
 
 
@@ -88,7 +109,8 @@ def port_in_use(host: str, port: int) -> bool:
 
 
 @contextmanager
-def running_server(log: Path, port: int | None = None, timeout: float = 60.0) -> Iterator[str]:
+def running_server(log: Path, port: int | None = None, timeout: float = 60.0,
+                   env: dict[str, str] | None = None) -> Iterator[str]:
     """A production ``solara run app.py`` on a free port; yields its URL, stops it after."""
     missing = missing_assets()
     if missing:
@@ -97,7 +119,8 @@ def running_server(log: Path, port: int | None = None, timeout: float = 60.0) ->
     port = port or free_port()
     url = f"http://127.0.0.1:{port}/"
     with open(log, "wb") as out:
-        proc = subprocess.Popen(command("127.0.0.1", port), cwd=workdir(), env=environment(),
+        proc = subprocess.Popen(command("127.0.0.1", port), cwd=workdir(),
+                                env={**environment(), **(env or {})},
                                 stdout=out, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + timeout

@@ -26,11 +26,11 @@ from . import limits
 from .catalog import Catalog
 from .limits import short
 from .sim import ENSEMBLE_SIZES, REGION
-from .state import CURRENT, AppState, Setup, initial_state
+from .state import CURRENT, PRESENTATION_CHARTS, AppState, Setup, initial_state
 
 PARAM = "s"
 VERSION = 1
-TABS = (0, 1, 2, 3)
+TABS = (0, 1, 2, 3, 4)
 
 
 class ShareError(ValueError):
@@ -46,6 +46,12 @@ def encode(state: AppState, catalog: Catalog) -> str:
                             "t": state.step, "f": state.focus, "ens": state.ensemble,
                             "n": state.ensemble_size,
                             "tab": state.tab, "cmp": list(state.compare)}
+    if state.present:
+        body["pm"] = True
+    if state.big != PRESENTATION_CHARTS:
+        body["big"] = list(state.big)
+    if state.story:
+        body["st"], body["ch"] = state.story, state.chapter
     if setup.scenario in catalog.descriptions:
         body["sc"] = setup.scenario
     else:  # an uploaded scenario travels in full
@@ -188,6 +194,21 @@ def decode(search: str, catalog: Catalog) -> AppState:
         shown = ", ".join(repr(short(c)) for c in compare[:2])
         raise ShareError(f"share link: comparison {shown} names no shipped scenario; "
                          f"shipped: {', '.join(catalog.names)}")
+    from .charts import CHART_BY_KEY
+    from .stories import STORY_BY_KEY
+
+    present = _field(body, "pm", bool, False)
+    big = _field(body, "big", list, list(PRESENTATION_CHARTS))
+    if len(big) != 2 or not all(isinstance(k, str) and k in CHART_BY_KEY for k in big) \
+            or big[0] == big[1]:
+        raise ShareError(f"share link: presentation charts {short(big)!r} are not two of "
+                         f"{', '.join(CHART_BY_KEY)}")
+    story = _field(body, "st", str, "")
+    chapter = _field(body, "ch", int, 0)
+    if story and (story not in STORY_BY_KEY
+                  or not 0 <= chapter < len(STORY_BY_KEY[story].chapters)):
+        raise ShareError(f"share link: unknown story {short(story)!r} or chapter")
     return replace(initial_state(setup.scenario, setup.base), setup=setup, step=step,
                    focus=focus, ensemble=ensemble, ensemble_size=n, tab=tab,
-                   compare=(compare[0], compare[1]))
+                   compare=(compare[0], compare[1]), present=present,
+                   big=(big[0], big[1]), story=story, chapter=chapter)

@@ -8,6 +8,9 @@ session's component state, never at module level).
 from __future__ import annotations
 
 import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Any
@@ -16,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from model import MODEL_VERSION, ScenarioSpec, SovereigntyModel
-from model.engine import run_batch
+from model.engine import Engine
 from model.model import REGION_INDEX, STATE_INDEX
 from model.results import PROVENANCE_COLUMNS, aggregate_over_states, tidy_states
 
@@ -115,21 +118,39 @@ class LiveRun:
 
     :meth:`advance_to` returns the run of ``spec`` at ``step``: it keeps stepping the current
     model when the spec is unchanged and the step lies ahead, and otherwise re-runs from the
-    start (a 40-step run takes ~15 ms), so results never depend on the order of clicks.
+    start, so results never depend on the order of clicks. Finished runs of the last few
+    specs are kept, so dragging a lever back to a value it had costs no re-run.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, keep: int = 8) -> None:
         self.model: SovereigntyModel | None = None
+        self.keep = keep
+        self._finished: OrderedDict[str, Trajectory] = OrderedDict()  # by spec digest
 
     def advance_to(self, spec: ScenarioSpec, step: int) -> Trajectory:
         if not 0 <= step <= spec.horizon:
             raise ValueError(f"step {step} is outside 0..{spec.horizon}")
+        key = spec.digest()
+        hit = self._finished.get(key) if step == spec.horizon else None
+        if hit is not None and hit.spec == spec:
+            self._finished.move_to_end(key)
+            return hit
         m = self.model
         if m is None or m.spec != spec or m.steps > step:
             m = self.model = SovereigntyModel(spec, collect=False)
         while m.steps < step:
             m.step()
-        return snapshot(m)
+        run = snapshot(m)
+        if step == spec.horizon:
+            self._finished[key] = run
+            while len(self._finished) > self.keep:
+                self._finished.popitem(last=False)
+        return run
+
+    def release(self) -> None:
+        """Drop the model and the kept runs (the session has ended)."""
+        self.model = None
+        self._finished.clear()
 
 
 @dataclass(frozen=True)
@@ -156,32 +177,73 @@ class Ensemble:
         return p
 
 
-def run_ensemble(spec: ScenarioSpec, n: int = ENSEMBLE_SIZE) -> Ensemble:
-    """Replicate ``spec`` to its horizon with seeds 1..n."""
+class Cancelled(Exception):
+    """An ensemble stopped before it finished (the user pressed Cancel or moved on)."""
+
+
+#: ``progress(done, total)`` after each replication; may be called from a worker thread.
+Progress = Callable[[int, int], None]
+
+
+def run_ensemble(spec: ScenarioSpec, n: int = ENSEMBLE_SIZE, *,
+                 progress: Progress | None = None,
+                 cancel: threading.Event | None = None) -> Ensemble:
+    """Replicate ``spec`` to its horizon with seeds 1..n.
+
+    The one function every ensemble of the UI goes through (the session's background
+    worker, the comparison, exports): the replications run as one batch of the engine, in
+    one set of arrays. ``progress(done, n)`` is told after each quarter (runs-equivalent
+    done); a set ``cancel`` stops the work between quarters with :class:`Cancelled`.
+    """
     if n < 2:
         raise ValueError(f"an ensemble needs at least 2 replications, got {n}")
     seeds = tuple(range(1, n + 1))
-    # one batch of the engine: every replication identical to the run alone (tested)
-    engine = run_batch([replace(spec, seed=s) for s in seeds])
+    # one batch of the engine (every replication identical to the run alone, tested),
+    # stepped a quarter at a time so progress shows and Cancel is honoured
+    engine = Engine([replace(spec, seed=s) for s in seeds])
+    while engine.steps < engine.horizon:
+        if cancel is not None and cancel.is_set():
+            raise Cancelled(f"ensemble cancelled at quarter {engine.steps} of "
+                            f"{engine.horizon}")
+        engine.step()
+        if progress is not None:
+            progress(n * engine.steps // engine.horizon, n)
+        time.sleep(0)  # let the session's other threads (clicks, redraws) in between
     return Ensemble(spec, seeds, tuple(engine.region.iso3), engine.state_by_run().copy(),
                     engine.region_by_run().copy())
 
 
 class EnsembleCache:
     """One session's ensembles, by spec (a few kept), so toggling the ensemble view or
-    returning to a setup does not re-run 20 replications; safe to fill from a thread."""
+    returning to a setup does not re-run the replications; safe to fill from a thread."""
 
     def __init__(self, size: int = 6) -> None:
         self.size = size
-        self._items: dict[tuple[str, int], Ensemble] = {}  # by content hash (not name), n
+        self._items: OrderedDict[tuple[str, int], Ensemble] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, spec: ScenarioSpec, n: int = ENSEMBLE_SIZE) -> Ensemble:
-        with self._lock:  # one computation at a time; a waiting caller then finds it
-            key = (spec.digest(), n)
-            if key not in self._items:
-                if len(self._items) >= self.size:
-                    self._items.pop(next(iter(self._items)))
-                self._items[key] = run_ensemble(spec, n)
-            hit = self._items[key]
-            return hit if hit.spec == spec else replace(hit, spec=spec)
+    def peek(self, spec: ScenarioSpec, n: int = ENSEMBLE_SIZE) -> Ensemble | None:
+        """The cached ensemble of ``spec``, or None (never computes)."""
+        with self._lock:
+            hit = self._items.get((spec.digest(), n))
+        if hit is None:
+            return None
+        return hit if hit.spec == spec else replace(hit, spec=spec)
+
+    def get(self, spec: ScenarioSpec, n: int = ENSEMBLE_SIZE, *,
+            progress: Progress | None = None,
+            cancel: threading.Event | None = None) -> Ensemble:
+        """The ensemble of ``spec`` (computed with :func:`run_ensemble` if not cached)."""
+        hit = self.peek(spec, n)
+        if hit is not None:
+            return hit
+        ensemble = run_ensemble(spec, n, progress=progress, cancel=cancel)
+        with self._lock:
+            self._items[(spec.digest(), n)] = ensemble
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return ensemble
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()

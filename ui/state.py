@@ -21,6 +21,8 @@ from .wording import describe_event
 #: Live event buttons, in the order shown.
 LIVE_EVENT_KINDS = ("export_control", "vendor_cutoff", "price_shock", "regional_summit")
 SPEEDS = (1.0, 2.0, 4.0, 8.0)  # quarters per second
+#: The two large charts of presentation mode unless the facilitator picks others.
+PRESENTATION_CHARTS = ("control", "resilience")
 #: The comparison choice that stands for the session's own (edited) setup.
 CURRENT = "(current setup)"
 
@@ -96,8 +98,12 @@ class AppState:
     focus: str = REGION  # "region" or an ISO3 code
     override_state: str = ""  # state chosen in the per-state overrides panel
     compare: tuple[str, str] = ("", "")  # scenario names; "" = defaults (baseline, current)
-    tab: int = 0  # 0 workshop, 1 compare, 2 about, 3 glossary
+    tab: int = 0  # 0 workshop, 1 compare, 2 about, 3 glossary, 4 stories
     message: str = ""  # last one-line error or notice shown to the user
+    present: bool = False  # presentation mode: key levers beside two large charts
+    big: tuple[str, str] = PRESENTATION_CHARTS  # the two charts presentation mode shows
+    story: str = ""  # the takeaway story being told ("" = none) and its chapter
+    chapter: int = 0
 
 
 def initial_state(scenario: str, base: ScenarioSpec) -> AppState:
@@ -142,7 +148,7 @@ def load_scenario(state: AppState, scenario: str, base: ScenarioSpec) -> AppStat
     fresh = initial_state(scenario, base)
     return replace(fresh, speed=state.speed, ensemble=state.ensemble, focus=state.focus
                    if state.focus in (REGION, *(s.iso3 for s in base.states)) else REGION,
-                   compare=state.compare)
+                   compare=state.compare, present=state.present, big=state.big)
 
 
 def inject(state: AppState, kind: str, targets: tuple[str, ...], **params: Any) -> AppState:
@@ -224,6 +230,31 @@ def tick(state: AppState) -> AppState:
     return step_once(state) if state.playing else state
 
 
+def advance(state: AppState, step: int) -> AppState:
+    """The player's move to quarter ``step`` (never back; stops at the horizon); void when
+    not playing, so a tick racing a pause changes nothing."""
+    if not state.playing:
+        return state
+    horizon = state.setup.spec().horizon
+    step = min(max(step, state.step), horizon)
+    return replace(state, step=step, playing=step < horizon)
+
+
 def reset(state: AppState) -> AppState:
     """Back to quarter 0, paused (levers and live events kept)."""
     return replace(state, step=0, playing=False, message="")
+
+
+def set_present(state: AppState, on: bool) -> AppState:
+    return replace(state, present=bool(on))
+
+
+def set_big(state: AppState, slot: int, key: str) -> AppState:
+    """Choose the chart in presentation slot ``slot`` (0 or 1); picking the other slot's
+    chart swaps the two."""
+    big = list(state.big)
+    other = 1 - slot
+    if big[other] == key:
+        big[other] = big[slot]
+    big[slot] = key
+    return replace(state, big=(big[0], big[1]))

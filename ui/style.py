@@ -21,6 +21,16 @@ ROOM_CSS = """
   max-width: min(100%, 620px); }
 .sovsim-room h2 { overflow-wrap: anywhere; }
 .sovsim-room [class*="chart-"] svg { width: 100%; }
+.sovsim-room .charts-large > [class*="chart-"] { flex: 1 1 min(420px, 100%);
+  max-width: none; }
+.sovsim-room .compare-charts > div [class*="chart-"] { max-width: none; }
+.sovsim-room .story-caption { line-height: 1.35; }
+.sovsim-room .share-qr svg { width: 200px; height: auto; }
+.sovsim-room .scenario-description { display: -webkit-box; -webkit-line-clamp: 2;
+  -webkit-box-orient: vertical; overflow: hidden; }
+.sovsim-room.present .v-card-subtitle, .sovsim-room.present .regional-body-note,
+.sovsim-room.present .bloc-text { display: none; }
+.sovsim-room.present .v-card-title { padding-bottom: 0; }
 .sovsim-room .state-card { font-size: 18px !important; width: 300px !important;
   max-width: 100%; }
 .sovsim-room .event-log, .sovsim-room .delta-panel { max-width: 100%; overflow-x: auto; }

@@ -120,12 +120,18 @@ def test_screenshot_saved(app_page: Page, tmp_path: Path) -> None:
 
 
 def test_play_runs_in_the_browser_and_pause_stops(app_page: Page) -> None:
+    # at 1 quarter/s: playback follows the clock, so on a loaded machine a slow Pause at a
+    # faster speed can find the run already at its end
+    field = app_page.locator(".v-select").filter(
+        has=app_page.locator("label", has_text="Speed (quarters/s)")).first
+    field.locator(".v-field").first.click()
+    app_page.get_by_role("option", name="1", exact=True).click()
     click_button(app_page, "Reset")
     expect(app_page.locator(".quarter-label")).to_have_text("Quarter 0 / 40")
     click_button(app_page, "Play")
     app_page.wait_for_function(
         "() => parseInt(document.querySelector('.quarter-label').textContent.split(' ')[1]) >= 3",
-        timeout=10_000)
+        timeout=30_000)
     click_button(app_page, "Pause")
     app_page.wait_for_timeout(300)
     stopped = app_page.locator(".quarter-label").text_content()

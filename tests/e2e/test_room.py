@@ -19,7 +19,8 @@ horizon: 40
 """
 
 
-TOP_OF_LIVE_EVENTS = "() => document.querySelector('.live-events').getBoundingClientRect().top"
+TOP_OF_LIVE_EVENTS = ("() => document.querySelector('.live-events').getBoundingClientRect().top"
+                      " + window.scrollY")  # in the page, wherever a click scrolled it
 
 
 def click_button(page: Page, label: str) -> None:
@@ -92,6 +93,7 @@ def test_notice_leaves_pickers_panels_and_pasted_text_alone(browser: Browser,
     page = open_app(browser, server_url)
     page.locator(".toggle-paste").click()
     page.get_by_label("Scenario YAML").fill("name: half typed\n")
+    page.locator(".toggle-advanced").click()
     page.locator(".toggle-assumptions").click()
     choose(page, "Target", "SGP")
     choose(page, "Bloc", "B")
