@@ -175,43 +175,22 @@ def paired_differences(finals: pd.DataFrame, outcomes: Sequence[str],
 
 
 def sensitivity_indices(finals: pd.DataFrame, definition: dict[str, Any],
-                        outcomes: Sequence[str], seed: int = 0) -> pd.DataFrame | None:
-    """Sobol (S1, ST) or Morris (mu*, sigma) indices per scenario and outcome, from the
-    replication means at each design point; None unless the design is Sobol or Morris."""
-    design = definition["design"]
-    method = design["method"]
-    if method not in ("sobol", "morris"):
-        return None
-    factors = design["factors"]
-    names = list(factors)
-    problem = {"num_vars": len(names), "names": names,
-               "bounds": [[float(factors[n]["low"]), float(factors[n]["high"])] for n in names]}
-    rows = []
-    import warnings
+                        outcomes: Sequence[str], seed: int = 0,
+                        notes: list[str] | None = None) -> pd.DataFrame | None:
+    """Sobol (S1, ST) or Morris (mu*, sigma) indices per scenario and outcome, and per paired
+    difference (each scenario minus the first), from the replication means at each design
+    point, with the seed-noise share, constant outputs and wide intervals flagged
+    (:mod:`experiments.sensitivity`); None unless the design is Sobol or Morris. Warnings
+    are appended to ``notes``."""
+    from .sensitivity import sensitivity_table
 
-    from SALib.analyze import morris, sobol
-    for scenario, group in finals.groupby("scenario", observed=True, sort=True):
-        by_point = group.groupby("point")
-        X = by_point[names].first().to_numpy(float)
-        for o in outcomes:
-            Y = by_point[o].mean().to_numpy(float)
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                if method == "sobol":
-                    res = sobol.analyze(problem, Y, calc_second_order=design["second_order"],
-                                        seed=seed)
-                    for k, n in enumerate(names):
-                        rows.append({"scenario": scenario, "outcome": o, "factor": n,
-                                     "S1": res["S1"][k], "S1_conf": res["S1_conf"][k],
-                                     "ST": res["ST"][k], "ST_conf": res["ST_conf"][k]})
-                else:
-                    res = morris.analyze(problem, X, Y, num_levels=design["levels"], seed=seed)
-                    for k, n in enumerate(names):
-                        rows.append({"scenario": scenario, "outcome": o, "factor": n,
-                                     "mu_star": res["mu_star"][k],
-                                     "mu_star_conf": res["mu_star_conf"][k],
-                                     "sigma": res["sigma"][k]})
-    return pd.DataFrame(rows)
+    out = sensitivity_table(finals, definition, outcomes, seed=seed)
+    if out is None:
+        return None
+    table, warnings = out
+    if notes is not None:
+        notes.extend(warnings)
+    return table
 
 
 def analyze(db: str | None, experiment: str, out_dir: str | Path | None = None,
@@ -245,7 +224,8 @@ def analyze(db: str | None, experiment: str, out_dir: str | Path | None = None,
     diffs = paired_differences(finals, outcomes, reference)
     sens = None
     if done == exp["n_runs"]:
-        sens = sensitivity_indices(finals, definition, outcomes, seed=definition["seed"] % 2**32)
+        sens = sensitivity_indices(finals, definition, outcomes, seed=definition["seed"] % 2**32,
+                                   notes=notes)
         if sens is None:
             notes.append(f"no sensitivity indices: the design is {definition['design']['method']}"
                          " (use sobol or morris)")
@@ -321,12 +301,18 @@ def _charts(out: Path, finals, means, diffs, sens, outcomes, scenarios, referenc
         fig, axes = subplots(rows, cols)
         for ax, o in zip(axes.flat, outcomes):
             s = sens[sens["outcome"] == o]
-            factors = list(dict.fromkeys(s["factor"]))
-            width = 0.8 / len(scenarios)
-            for k, scen in enumerate(scenarios):
+            # the 12 factors with the largest index in any output; constant outputs (NaN)
+            # draw no bar, which the legend says
+            top = s.groupby("factor", sort=False)[value].max().sort_values(ascending=False)
+            factors = list(top.index[:12])[::-1]
+            labels = list(dict.fromkeys(s["scenario"]))
+            width = 0.8 / len(labels)
+            for k, scen in enumerate(labels):
                 part = s[s["scenario"] == scen].set_index("factor").reindex(factors)
+                flag = " (constant)" if part["constant"].any() else ""
                 ax.barh(np.arange(len(factors)) + k * width, part[value], height=width,
-                        xerr=np.nan_to_num(part[conf]), label=scen, color=colors[k])
+                        xerr=np.nan_to_num(part[conf]), label=scen + flag,
+                        color=colors[k], hatch="//" if " - " in str(scen) else None)
             ax.set_yticks(np.arange(len(factors)) + 0.4 - width / 2, factors, fontsize=7)
             ax.set_title(label(o), fontsize=10)
         axes.flat[0].legend(fontsize=7)
