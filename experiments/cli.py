@@ -44,9 +44,10 @@ def print_table(summary: pd.DataFrame, header: str) -> None:
 COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = []
 #: Modules with an ``add_commands(subparsers)`` function, imported when the parser is built.
 #: experiments.cli_scenarios provides run, compare, validate, list and show;
-#: experiments.cli_app the workshop UI; experiments.cli_sweep sweep, results, export, analyze.
+#: experiments.cli_app the workshop UI; experiments.cli_sweep sweep, results, export, analyze;
+#: experiments.cli_discover discover (scenario discovery over a hypothesis file).
 COMMAND_MODULES: list[str] = ["experiments.cli_scenarios", "experiments.cli_app",
-                              "experiments.cli_sweep"]
+                              "experiments.cli_sweep", "experiments.cli_discover"]
 
 
 def build_parser() -> argparse.ArgumentParser:
