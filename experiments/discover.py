@@ -555,9 +555,10 @@ def describe_limits(limits: Sequence[tuple[str, float | None, float | None]]) ->
 def prim_box(x: pd.DataFrame, y: np.ndarray, *, min_density: float = 0.8,
              max_dims: int = 3) -> tuple[list[tuple[str, float | None, float | None]],
                                          float, float] | None:
-    """PRIM (EMA Workbench) on ``x`` for the cases ``y``: the box on the peeling trajectory
-    with the largest coverage whose density is at least ``min_density`` (else the densest)
-    and which restricts at most ``max_dims`` factors. Returns (limits, coverage, density)."""
+    """PRIM (EMA Workbench) on ``x`` for the cases ``y``: of the boxes on the peeling
+    trajectory that restrict at most ``max_dims`` factors and reach a density of at least
+    ``min_density`` (and half-way from the base rate to 1), the one of largest coverage x
+    density (else the densest covering a quarter of the cases). Returns (limits, coverage, density)."""
     import warnings
 
     from ema_workbench.analysis import prim
@@ -577,8 +578,8 @@ def prim_box(x: pd.DataFrame, y: np.ndarray, *, min_density: float = 0.8,
     # base rate to 1 (so a claim failing in 92% of cases gets the box where it fails ~96%)
     target = max(min_density, (1 + float(y.mean())) / 2)
     dense = ok[ok["density"] >= target]
-    if not dense.empty:
-        i = int(dense["coverage"].idxmax())
+    if not dense.empty:  # of those, the best coverage x density
+        i = int((dense["coverage"] * dense["density"]).idxmax())
     else:  # no box that dense: the densest that still covers a quarter of the cases
         wide = ok[ok["coverage"] >= 0.25]
         i = int((wide if not wide.empty else ok)["density"].idxmax())
