@@ -37,8 +37,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--stored", action="store_true",
                    help="only read stored runs (fail if any is missing); never run the model")
     p.add_argument("--min-density", type=float, default=0.8,
-                   help="PRIM: the box kept is the one of largest coverage x density among those of "
-                        "at least this density (default: 0.8)")
+                   help="PRIM: the box kept is the one of largest coverage x density among "
+                        "those of at least this density (default: 0.8)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_discover)
 

@@ -558,7 +558,9 @@ def prim_box(x: pd.DataFrame, y: np.ndarray, *, min_density: float = 0.8,
     """PRIM (EMA Workbench) on ``x`` for the cases ``y``: of the boxes on the peeling
     trajectory that restrict at most ``max_dims`` factors and reach a density of at least
     ``min_density`` (and half-way from the base rate to 1), the one of largest coverage x
-    density (else the densest covering a quarter of the cases). Returns (limits, coverage, density)."""
+    density (else the densest covering a quarter of the cases).
+
+    Returns (limits, coverage, density)."""
     import warnings
 
     from ema_workbench.analysis import prim
