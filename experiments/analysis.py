@@ -155,6 +155,8 @@ class Analysis:
     sensitivity: pd.DataFrame | None
     notes: list[str] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
+    #: per state, small/large group and region: paired differences (analyze_per_state)
+    per_state: pd.DataFrame | None = None
 
 
 def _interval(values: np.ndarray) -> tuple[float, float, float, float]:
@@ -202,43 +204,22 @@ def paired_differences(finals: pd.DataFrame, outcomes: Sequence[str],
 
 
 def sensitivity_indices(finals: pd.DataFrame, definition: dict[str, Any],
-                        outcomes: Sequence[str], seed: int = 0) -> pd.DataFrame | None:
-    """Sobol (S1, ST) or Morris (mu*, sigma) indices per scenario and outcome, from the
-    replication means at each design point; None unless the design is Sobol or Morris."""
-    design = definition["design"]
-    method = design["method"]
-    if method not in ("sobol", "morris"):
-        return None
-    factors = design["factors"]
-    names = list(factors)
-    problem = {"num_vars": len(names), "names": names,
-               "bounds": [[float(factors[n]["low"]), float(factors[n]["high"])] for n in names]}
-    rows = []
-    import warnings
+                        outcomes: Sequence[str], seed: int = 0,
+                        notes: list[str] | None = None) -> pd.DataFrame | None:
+    """Sobol (S1, ST) or Morris (mu*, sigma) indices per scenario and outcome, and per paired
+    difference (each scenario minus the first), from the replication means at each design
+    point, with the seed-noise share, constant outputs and wide intervals flagged
+    (:mod:`experiments.sensitivity`); None unless the design is Sobol or Morris. Warnings
+    are appended to ``notes``."""
+    from .sensitivity import sensitivity_table
 
-    from SALib.analyze import morris, sobol
-    for scenario, group in finals.groupby("scenario", observed=True, sort=True):
-        by_point = group.groupby("point")
-        X = by_point[names].first().to_numpy(float)
-        for o in outcomes:
-            Y = by_point[o].mean().to_numpy(float)
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                if method == "sobol":
-                    res = sobol.analyze(problem, Y, calc_second_order=design["second_order"],
-                                        seed=seed)
-                    for k, n in enumerate(names):
-                        rows.append({"scenario": scenario, "outcome": o, "factor": n,
-                                     "S1": res["S1"][k], "S1_conf": res["S1_conf"][k],
-                                     "ST": res["ST"][k], "ST_conf": res["ST_conf"][k]})
-                else:
-                    res = morris.analyze(problem, X, Y, num_levels=design["levels"], seed=seed)
-                    for k, n in enumerate(names):
-                        rows.append({"scenario": scenario, "outcome": o, "factor": n,
-                                     "mu_star": res["mu_star"][k],
-                                     "mu_star_conf": res["mu_star_conf"][k],
-                                     "sigma": res["sigma"][k]})
-    return pd.DataFrame(rows)
+    out = sensitivity_table(finals, definition, outcomes, seed=seed)
+    if out is None:
+        return None
+    table, warnings = out
+    if notes is not None:
+        notes.extend(warnings)
+    return table
 
 
 def analyze(db: str | None, experiment: str, out_dir: str | Path | None = None,
@@ -272,7 +253,8 @@ def analyze(db: str | None, experiment: str, out_dir: str | Path | None = None,
     diffs = paired_differences(finals, outcomes, reference)
     sens = None
     if done == exp["n_runs"]:
-        sens = sensitivity_indices(finals, definition, outcomes, seed=definition["seed"] % 2**32)
+        sens = sensitivity_indices(finals, definition, outcomes, seed=definition["seed"] % 2**32,
+                                   notes=notes)
         if sens is None:
             notes.append(f"no sensitivity indices: the design is {definition['design']['method']}"
                          " (use sobol or morris)")
@@ -286,7 +268,9 @@ def analyze(db: str | None, experiment: str, out_dir: str | Path | None = None,
             files.append(out / name)
     files += _charts(out, finals, means, diffs, sens, outcomes, scenarios, reference,
                      definition, db, experiment)
-    return Analysis(experiment, out, means, diffs, sens, notes, files)
+    per_state, more = analyze_per_state(db, experiment, out, outcomes)
+    files += more
+    return Analysis(experiment, out, means, diffs, sens, notes, files, per_state)
 
 
 # ---------------------------------------------------------------------------- charts
@@ -348,12 +332,18 @@ def _charts(out: Path, finals, means, diffs, sens, outcomes, scenarios, referenc
         fig, axes = subplots(rows, cols)
         for ax, o in zip(axes.flat, outcomes):
             s = sens[sens["outcome"] == o]
-            factors = list(dict.fromkeys(s["factor"]))
-            width = 0.8 / len(scenarios)
-            for k, scen in enumerate(scenarios):
+            # the 12 factors with the largest index in any output; constant outputs (NaN)
+            # draw no bar, which the legend says
+            top = s.groupby("factor", sort=False)[value].max().sort_values(ascending=False)
+            factors = list(top.index[:12])[::-1]
+            labels = list(dict.fromkeys(s["scenario"]))
+            width = 0.8 / len(labels)
+            for k, scen in enumerate(labels):
                 part = s[s["scenario"] == scen].set_index("factor").reindex(factors)
+                flag = " (constant)" if part["constant"].any() else ""
                 ax.barh(np.arange(len(factors)) + k * width, part[value], height=width,
-                        xerr=np.nan_to_num(part[conf]), label=scen, color=colors[k])
+                        xerr=np.nan_to_num(part[conf]), label=scen + flag,
+                        color=colors[k], hatch="//" if " - " in str(scen) else None)
             ax.set_yticks(np.arange(len(factors)) + 0.4 - width / 2, factors, fontsize=7)
             ax.set_title(label(o), fontsize=10)
         axes.flat[0].legend(fontsize=7)
@@ -387,3 +377,165 @@ def _charts(out: Path, finals, means, diffs, sens, outcomes, scenarios, referenc
 def _save(fig, path: Path) -> Path:
     fig.savefig(path, dpi=110)
     return path
+
+
+# ---------------------------------------------------------------------------- who gains, who pays
+#: State groups of the default region: the five smallest economies (GDP, World Bank 2023)
+#: and the rest.
+def state_groups() -> dict[str, tuple[str, ...]]:
+    from model.region import asean_states
+
+    ranked = sorted(asean_states(), key=lambda s: s.gdp_usd)
+    small = tuple(s.iso3 for s in ranked[:5])
+    return {"small": small, "large": tuple(s.iso3 for s in ranked[5:])}
+
+
+def per_state_differences(states: pd.DataFrame, outcomes: Sequence[str], reference: str,
+                          pair_keys: Sequence[str] = ("point", "replication"),
+                          relative: Sequence[str] = ("cumulative_cost",)) -> pd.DataFrame:
+    """Paired differences (scenario minus ``reference``, on the same ``pair_keys`` and so the
+    same seed and uncertainty values) per state, per state group (small, large) and for the
+    region, with 95% t-intervals over the pairs.
+
+    ``states``: one row per run x state at the final quarter (``scenario``, ``iso3``, the
+    pair keys, the outcomes). Groups and the region aggregate like the region frame
+    (summed outcomes are summed, the rest averaged over the group's states) before the
+    difference. For outcomes in ``relative`` the difference is also given in percent of the
+    reference (``mean_percent`` and its interval)."""
+    from model.parameters import SUMMED_OUTCOMES
+
+    keys = list(pair_keys)
+    groups = state_groups()
+    frame = states.assign(scenario=states["scenario"].astype(str))
+    units: list[tuple[str, pd.DataFrame]] = []
+    for iso3, g in frame.groupby("iso3", observed=True, sort=False):
+        units.append((str(iso3), g.set_index(["scenario", *keys])[list(outcomes)]))
+    for name, members in [*groups.items(), ("region", None)]:
+        part = frame if members is None else frame[frame["iso3"].isin(members)]
+        if part.empty:
+            continue
+        agg = {o: ("sum" if o in SUMMED_OUTCOMES else "mean") for o in outcomes}
+        units.append((name, part.groupby(["scenario", *keys], observed=True).agg(agg)))
+    rows = []
+    scenarios = [s for s in dict.fromkeys(frame["scenario"]) if s != reference]
+    for unit, table in units:
+        kind = "state" if unit not in (*groups, "region") else \
+            ("region" if unit == "region" else "group")
+        base = table.xs(reference, level="scenario")
+        for scenario in scenarios:
+            mine = table.xs(scenario, level="scenario")
+            common = mine.index.intersection(base.index)
+            for o in outcomes:
+                a, b = mine.loc[common, o].to_numpy(float), base.loc[common, o].to_numpy(float)
+                mean, sd, low, high = _interval(a - b)
+                row = {"scenario": scenario, "reference": reference, "unit": unit,
+                       "kind": kind, "outcome": o, "pairs": len(common),
+                       "mean_difference": mean, "ci_low": low, "ci_high": high,
+                       "share_higher": float((a > b).mean()) if len(a) else float("nan")}
+                if o in relative:
+                    with np.errstate(divide="ignore", invalid="ignore"):
+                        pm, _, pl, ph = _interval(100 * (a / b - 1))
+                    row.update(mean_percent=pm, percent_low=pl, percent_high=ph)
+                rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def format_per_state(table: pd.DataFrame, scenario: str) -> str:
+    """A per-state table of one scenario's paired differences: one row per state, group and
+    the region, one column per outcome ('+0.021 [+0.015, +0.027]'; cost in %)."""
+    part = table[table["scenario"] == scenario]
+    if part.empty:
+        return ""
+    outcomes = list(dict.fromkeys(part["outcome"]))
+    units = list(dict.fromkeys(part["unit"]))
+
+    def cell(r) -> str:
+        if "mean_percent" in r and r["mean_percent"] == r["mean_percent"]:
+            return f"{r['mean_percent']:+.1f}% [{r['percent_low']:+.1f}, {r['percent_high']:+.1f}]"
+        m, lo, hi = r["mean_difference"], r["ci_low"], r["ci_high"]
+        if max(abs(m), abs(lo) if lo == lo else 0) >= 100:
+            return f"{m:+,.0f} [{lo:+,.0f}, {hi:+,.0f}]"
+        return f"{m:+.3f} [{lo:+.3f}, {hi:+.3f}]"
+
+    grid = [["unit", *[o + (" (%)" if o == "cumulative_cost" else "") for o in outcomes]]]
+    for u in units:
+        rows = part[part["unit"] == u].set_index("outcome")
+        label = u if rows["kind"].iloc[0] == "state" else f"[{u}]"
+        grid.append([label, *[cell(rows.loc[o]) for o in outcomes]])
+    widths = [max(len(r[k]) for r in grid) for k in range(len(grid[0]))]
+    lines = ["  ".join(c.ljust(w) if k == 0 else c.rjust(w) for k, (c, w) in
+                       enumerate(zip(r, widths))) for r in grid]
+    head = part.iloc[0]
+    return (f"{scenario} - {head['reference']}, per state ({head['pairs']} pairs; mean and 95% "
+            "interval of the paired difference; [small]/[large]/[region]: groups)\n"
+            + "\n".join(lines))
+
+
+def per_state_chart(table: pd.DataFrame, path: Path, title: str = "") -> Path:
+    """One panel per outcome: each state's (and group's) paired difference with its 95%
+    interval, small states blue, large orange, groups and region grey; cost in %."""
+    from matplotlib.figure import Figure
+
+    from model.parameters import OUTCOMES
+
+    outcomes = list(dict.fromkeys(table["outcome"]))
+    scenarios = list(dict.fromkeys(table["scenario"]))
+    small = set(state_groups()["small"])
+    fig = Figure(figsize=(3.6 * len(outcomes), 0.9 + 0.32 * table["unit"].nunique()
+                          * len(scenarios)), layout="constrained")
+    axes = fig.subplots(1, len(outcomes), squeeze=False)[0]
+    for ax, o in zip(axes, outcomes):
+        part = table[table["outcome"] == o]
+        units = list(dict.fromkeys(part["unit"]))
+        height = 0.8 / len(scenarios)
+        for k, s in enumerate(scenarios):
+            rows = part[part["scenario"] == s].set_index("unit").reindex(units)
+            pct = "mean_percent" in rows and rows["mean_percent"].notna().any()
+            m = rows["mean_percent"] if pct else rows["mean_difference"]
+            lo = rows["percent_low"] if pct else rows["ci_low"]
+            hi = rows["percent_high"] if pct else rows["ci_high"]
+            colors = ["#4c72b0" if u in small else "#999999" if rows.loc[u, "kind"] != "state"
+                      else "#dd8452" for u in units]
+            ax.barh(np.arange(len(units)) + k * height, m, height=height, color=colors,
+                    xerr=np.nan_to_num(np.vstack([m - lo, hi - m])), capsize=2,
+                    alpha=1.0 if k == 0 else 0.6, label=s)
+        ax.set_yticks(np.arange(len(units)) + 0.4 - height / 2, units, fontsize=7)
+        ax.invert_yaxis()
+        ax.axvline(0, color="black", lw=0.8)
+        name = OUTCOMES[o].label if o in OUTCOMES else o
+        ax.set_title(name + (" (% change)" if o == "cumulative_cost" else ""), fontsize=9)
+    if len(scenarios) > 1:
+        axes[0].legend(fontsize=7)
+    fig.suptitle(title or f"paired difference vs {table['reference'].iloc[0]} per state "
+                 "(blue small, orange large, grey groups/region), 95% intervals", fontsize=9)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=100)
+    return path
+
+
+def analyze_per_state(db: str | None, experiment: str, out_dir: str | Path,
+                      outcomes: Sequence[str] | None = None) -> tuple[pd.DataFrame, list[Path]]:
+    """Per-state (and small/large group) paired differences of a stored sweep against its
+    first scenario, over every design point and replication (so the intervals include the
+    design's parametric uncertainty as well as seed noise): CSV and a chart."""
+    with Storage(db, create=False) as storage:
+        exp = storage.experiment(experiment)
+    definition = exp["definition"]
+    scenarios = list(definition["scenarios"])
+    out = Path(out_dir)
+    if len(scenarios) < 2:
+        return pd.DataFrame(), []
+    kept = definition["keep"]["outcomes"]
+    outcomes = [o for o in (outcomes or definition["analysis"]["outcomes"])
+                if o in STATE_COLUMNS and (not kept or o in kept)]
+    if not outcomes:
+        return pd.DataFrame(), []
+    states = load_results(db, experiment)
+    states = states[states["step"] == states.groupby("run_id")["step"].transform("max")]
+    table = per_state_differences(states, outcomes, scenarios[0])
+    out.mkdir(parents=True, exist_ok=True)
+    table.to_csv(out / "per_state_differences.csv", index=False)
+    chart = per_state_chart(table, out / "per_state_differences.png",
+                            f"{experiment}: paired difference vs {scenarios[0]} per state, "
+                            "over design points and seeds, 95% intervals")
+    return table, [out / "per_state_differences.csv", chart]

@@ -56,9 +56,11 @@ COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = []
 #: Modules with an ``add_commands(subparsers)`` function, imported when the parser is built.
 #: experiments.cli_scenarios provides run, compare, validate, list and show;
 #: experiments.cli_app the workshop UI; experiments.cli_sweep sweep, results, export, analyze;
-#: experiments.cli_calibrate calibrate.
+#: experiments.cli_calibrate calibrate; experiments.cli_discover discover (scenario
+#: discovery over a hypothesis file).
 COMMAND_MODULES: list[str] = ["experiments.cli_scenarios", "experiments.cli_app",
-                              "experiments.cli_sweep", "experiments.cli_calibrate"]
+                              "experiments.cli_sweep", "experiments.cli_calibrate",
+                              "experiments.cli_discover"]
 
 
 def build_parser() -> argparse.ArgumentParser:

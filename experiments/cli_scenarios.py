@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 import textwrap
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -239,6 +239,11 @@ def _add_compare(sub: argparse._SubParsersAction) -> None:
                         "comparison)")
     p.add_argument("--force", action="store_true",
                    help="replace an earlier comparison in --out-dir")
+    p.add_argument("--ensemble", action="store_true",
+                   help="parametric uncertainty too: replication r also draws every declared "
+                        "uncertainty from its range (Latin hypercube point r, the same in every "
+                        "scenario; it overrides values the scenarios set), so intervals cover "
+                        "the declared ranges as well as seed noise")
     p.set_defaults(func=cmd_compare)
 
 
@@ -250,17 +255,45 @@ class Comparison:
     labels: list[str]
     outcomes: pd.DataFrame
     series: pd.DataFrame
+    #: final quarter per run x state (scenario, replication, seed, iso3, state outcomes)
+    states: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
-def compare(specs: list[ScenarioSpec], labels: list[str], seeds: list[int]) -> Comparison:
-    """Run every spec with every seed (common random numbers) and reduce to key outcomes."""
+def ensemble_points(replications: int, seed: int) -> list[dict]:
+    """One Latin-hypercube point over every declared uncertainty per replication."""
+    from experiments.design import Design, Factor
+    from model.parameters import UNCERTAINTIES
+
+    design = Design(method="latin_hypercube", samples=replications, seed=seed % 2**32,
+                    factors=tuple(Factor(p.name, p.low, p.high) for p in UNCERTAINTIES
+                                  if p.type != "bool"))
+    names = [f.name for f in design.factors]
+    return [dict(zip(names, (Parameter_plain(v) for v in row))) for row in design.points()]
+
+
+def Parameter_plain(value):  # noqa: N802 - a numpy scalar as the Python value it holds
+    from model.parameters import Parameter
+
+    return Parameter.plain(value)
+
+
+def compare(specs: list[ScenarioSpec], labels: list[str], seeds: list[int],
+            ensemble: list[dict] | None = None) -> Comparison:
+    """Run every spec with every seed (common random numbers) and reduce to key outcomes;
+    with ``ensemble`` (one mapping of uncertainty values per seed), replication r also
+    uses ``ensemble[r]`` in every scenario."""
     from model import run
 
-    rows, series = [], []
+    rows, series, finals = [], [], []
     with _progress(len(specs) * len(seeds), "compare") as bar:
         for label, spec in zip(labels, specs):
             for r, seed in enumerate(seeds):
-                region = run(spec, seed=seed).region
+                run_spec = spec.with_values(**ensemble[r]) if ensemble else spec
+                results = run(run_spec, seed=seed)
+                region = results.region
+                states = results.states
+                finals.append(states[states["step"] == states["step"].max()]
+                              .assign(scenario=label, replication=r, seed=seed))
                 row = {"scenario": label, "replication": r, "seed": seed}
                 for name, column, how in KEY_OUTCOMES:
                     values = region[column].to_numpy()
@@ -269,7 +302,8 @@ def compare(specs: list[ScenarioSpec], labels: list[str], seeds: list[int]) -> C
                 rows.append(row)
                 series.append(region.assign(scenario=label, replication=r))
                 bar.update()
-    return Comparison(labels, pd.DataFrame(rows), pd.concat(series, ignore_index=True))
+    return Comparison(labels, pd.DataFrame(rows), pd.concat(series, ignore_index=True),
+                      pd.concat(finals, ignore_index=True))
 
 
 def summary_table(comparison: Comparison) -> pd.DataFrame:
@@ -404,11 +438,16 @@ def cmd_compare(args: argparse.Namespace) -> int:
                         " quarters); pass --steps N to compare them over the same run")
     seeds = seeds_for(specs[0].seed if args.seed is None else args.seed, args.replications)
     labels = _labels(specs)
-    comparison = compare(specs, labels, seeds)
+    ensemble = ensemble_points(len(seeds), seeds[0]) if args.ensemble else None
+    comparison = compare(specs, labels, seeds, ensemble)
     table = summary_table(comparison)
     print(f"{len(specs)} scenarios x {len(seeds)} paired replications (seeds "
           f"{seeds[0]}-{seeds[-1]}, the same in every scenario), {horizons[0]} quarters; "
           "values are region totals (incidents, cost) or means over states")
+    if ensemble:
+        print("ensemble: each replication also draws every declared uncertainty from its "
+              "range (the same draw in every scenario): intervals include parametric "
+              "uncertainty")
     print(format_summary(table, labels[0]))
     print("90% interval: 5th-95th percentile over replications; diff: paired difference "
           f"(scenario - {labels[0]}) with the same seed")
@@ -422,8 +461,34 @@ def cmd_compare(args: argparse.Namespace) -> int:
     _write_table(table, out / "summary.csv", metadata(
         table.columns, model_version=MODEL_VERSION, scenario_hashes=hashes))
     write_chart(comparison, out / "compare.png")
-    print(f"\nwrote {out / 'compare.png'}, {out / 'summary.csv'}, {out / 'outcomes.csv'}")
+    per_state = _per_state(comparison, out)
+    print(f"\nwrote {out / 'compare.png'}, {out / 'summary.csv'}, {out / 'outcomes.csv'}"
+          + (f", {per_state}" if per_state else ""))
     return 0
+
+
+#: Outcomes of the per-state table of ``sovsim compare`` (final quarter; cost in %).
+PER_STATE_OUTCOMES = ("control_index", "possession_index", "cumulative_cost",
+                      "largest_supplier_share", "public_value")
+
+
+def _per_state(comparison: Comparison, out: Path) -> str:
+    """Print who gains and who pays: paired differences per state, small/large group and
+    region with 95% intervals; write per_state.csv and per_state.png."""
+    from .analysis import format_per_state, per_state_chart, per_state_differences
+
+    if comparison.states.empty:
+        return ""
+    table = per_state_differences(comparison.states, PER_STATE_OUTCOMES,
+                                  comparison.labels[0], pair_keys=("replication",))
+    for label in comparison.labels[1:]:
+        print("\n" + format_per_state(table, label))
+    _write_table(table, out / "per_state.csv")
+    try:
+        per_state_chart(table, out / "per_state.png")
+    except OSError as exc:
+        raise UserError(f"{out / 'per_state.png'}: cannot write: {exc.strerror or exc}") from None
+    return f"{out / 'per_state.png'}, {out / 'per_state.csv'}"
 
 
 # --------------------------------------------------------------------------------------------

@@ -371,13 +371,27 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         if not result.differences.empty:
             print("\npaired differences (same point, replication and seed)")
             print(result.differences.to_string(index=False))
+        if result.per_state is not None and not result.per_state.empty:
+            from .analysis import format_per_state
+
+            for scenario in dict.fromkeys(result.per_state["scenario"]):
+                print("\n" + format_per_state(result.per_state, scenario))
         sens = result.sensitivity
         if sens is not None and not sens.empty:
             value = "ST" if "ST" in sens else "mu_star"
-            print(f"\nsensitivity: {value} per factor (all indices in sensitivity.csv)")
-            table = sens.pivot_table(index=["scenario", "outcome"], columns="factor",
-                                     values=value, sort=False, observed=True)
-            print(table.to_string())
+            if sens["factor"].nunique() <= 8:
+                print(f"\nsensitivity: {value} per factor (all indices in sensitivity.csv)")
+                table = sens.pivot_table(index=["scenario", "outcome"], columns="factor",
+                                         values=value, sort=False, observed=True)
+                print(table.to_string())
+            else:  # many factors: the 10 largest per output, with intervals and noise
+                from .sensitivity import format_indices
+
+                print(f"\nsensitivity: the 10 largest {value} per output, 95% intervals (all "
+                      "in sensitivity.csv)")
+                for (label, outcome), _ in sens.groupby(["scenario", "outcome"], sort=False):
+                    text = format_indices(sens, label, outcome).splitlines()
+                    print("\n".join(text[:11]))
     for note in result.notes:
         print(f"note: {note}")
     print("\nwrote " + ", ".join(str(f) for f in result.files))

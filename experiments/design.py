@@ -99,6 +99,21 @@ class Design:
     levels: int = 3
     second_order: bool = False
     seed: int = 0
+    #: Sobol and Morris: every point of one base sample (Sobol: the rows A, AB_1..AB_D, B
+    #: SALib builds from it; Morris: one trajectory) gets the same seeds, so the
+    #: estimators' differences cancel seed noise (common random numbers).
+    common_seeds: bool = True
+
+    def seed_block(self) -> int:
+        """How many consecutive design points share one set of seeds (1: none shared)."""
+        D = len(self.factors)
+        if not self.common_seeds or D == 0:
+            return 1
+        if self.method == "sobol":
+            return 2 * D + 2 if self.second_order else D + 2
+        if self.method == "morris":
+            return D + 1
+        return 1
 
     def points(self) -> np.ndarray:
         """The design matrix (points x factors), as object values (bools, ints, floats)."""
@@ -163,9 +178,12 @@ class Design:
             return morris.sample(problem, self.samples, num_levels=self.levels, seed=self.seed)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"method": self.method, "samples": self.samples, "levels": self.levels,
-                "second_order": self.second_order,
-                "factors": {f.name: f.to_dict() for f in self.factors}}
+        out = {"method": self.method, "samples": self.samples, "levels": self.levels,
+               "second_order": self.second_order,
+               "factors": {f.name: f.to_dict() for f in self.factors}}
+        if self.method in ("sobol", "morris"):  # changes the seeds, so part of the digest
+            out["common_seeds"] = self.common_seeds
+        return out
 
 
 def _coerce(f: Factor, x: float) -> Any:
@@ -239,7 +257,12 @@ class Experiment:
     def seed_of(self, point: int, replication: int) -> int:
         """The seed of run ``(point, replication)``: child ``replication`` of child ``point``
         of the root :class:`numpy.random.SeedSequence` (what ``root.spawn`` would give),
-        computed on its own so a plan of millions of runs never builds them all first."""
+        computed on its own so a plan of millions of runs never builds them all first.
+
+        In Sobol and Morris designs with ``common_seeds`` (the default), ``point`` is first
+        replaced by its base sample (``point // design.seed_block()``): the A, B and AB rows
+        of one base sample, or the points of one Morris trajectory, share their seeds."""
+        point //= self.design.seed_block()
         grand = np.random.SeedSequence(self.seed, spawn_key=(point, replication))
         return int(grand.generate_state(1, np.uint64)[0] >> np.uint64(1))
 
@@ -598,7 +621,10 @@ def _load_scenario(err: _Errors, ref: str, base_dir: Path | None, path: str) -> 
         err.fail(path, f"scenario {_short(ref)}: {exc}")
 
 
-DESIGN_KEYS = ("method", "factors", "samples", "levels", "second_order")
+DESIGN_KEYS = ("method", "factors", "samples", "levels", "second_order", "common_seeds")
+#: Sobol's default base sample: N >= 256 keeps most first-order intervals narrower than
+#: +-0.1 (N = 16 left 95-97% of them straddling 0).
+SOBOL_DEFAULT_SAMPLES = 256
 
 
 def _design(err: _Errors, raw: Any, seed: int) -> Design:
@@ -615,16 +641,25 @@ def _design(err: _Errors, raw: Any, seed: int) -> Design:
         hint = suggest(method, METHODS) if isinstance(method, str) else ""
         err.fail("design.method", f"unknown method {_short(method)}{hint}; "
                  f"allowed: {', '.join(METHODS)}")
-    samples = _int(err, raw, "samples", 16, 1, 1_000_000, "design.samples")
+    samples = _int(err, raw, "samples", SOBOL_DEFAULT_SAMPLES if method == "sobol" else 16,
+                   1, 1_000_000, "design.samples")
     levels = _int(err, raw, "levels", 4 if method == "morris" else 3, 2, 1000, "design.levels")
     second = Parameter.plain(raw.get("second_order", False))
     if not isinstance(second, bool):
         err.fail("design.second_order", f"expected true or false, got {_short(second)}")
+    common = Parameter.plain(raw.get("common_seeds", True))
+    if not isinstance(common, bool):
+        err.fail("design.common_seeds", f"expected true or false, got {_short(common)}")
     if method == "sobol" and samples & (samples - 1):
         err.fail("design.samples", f"Sobol designs need a power of 2, got {samples}")
-    factors_raw = raw.get("factors", {})
+    # Sobol and Morris screen every declared uncertainty unless told otherwise.
+    factors_raw = raw.get("factors", "uncertainties" if method in ("sobol", "morris") else {})
     if factors_raw is None:
         factors_raw = {}
+    if factors_raw == "uncertainties":
+        from model.parameters import UNCERTAINTIES
+
+        factors_raw = {p.name: {} for p in UNCERTAINTIES if p.type != "bool"}
     if isinstance(factors_raw, list):  # a list of names: declared ranges
         factors_raw = {name: {} for name in factors_raw if isinstance(name, str)} \
             if all(isinstance(n, str) for n in factors_raw) else factors_raw
@@ -644,7 +679,7 @@ def _design(err: _Errors, raw: Any, seed: int) -> Design:
     if method in ("sobol", "morris") and len(factors) < 2:
         err.fail("design.factors", f"{method} needs at least 2 factors, got {len(factors)}")
     return Design(method=method, factors=factors, samples=samples, levels=levels,
-                  second_order=second, seed=seed % 2**32)
+                  second_order=second, seed=seed % 2**32, common_seeds=common)
 
 
 def _factor(err: _Errors, name: str, raw: Any, method: str) -> Factor:

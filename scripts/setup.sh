@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Create .venv with Python >= 3.12 and install sovsim (editable). Usage:
 #   scripts/setup.sh           # the package and its runtime dependencies
-#   scripts/setup.sh --test    # plus the test extra
+#   scripts/setup.sh --test    # plus the test and research extras (CI: discovery is tested)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 extra=""
-[ "${1:-}" = "--test" ] && extra="[test]"
+[ "${1:-}" = "--test" ] && extra="[test,research]"
 
 find_python() {
   # `python` honours .python-version under pyenv; then any python3.x >= 3.12 that runs.
