@@ -19,8 +19,28 @@ horizon: 40
 """
 
 
-TOP_OF_LIVE_EVENTS = ("() => document.querySelector('.live-events').getBoundingClientRect().top"
-                      " + window.scrollY")  # in the page, wherever a click scrolled it
+#: The live events' top in the page, wherever a click scrolled it: the viewport position plus
+#: the scroll offsets of the window and of every scrolling ancestor (Solara's app scrolls an
+#: inner container, so a click on a button low on the page scrolls that, not the window).
+TOP_OF_LIVE_EVENTS = """() => {
+  const el = document.querySelector('.live-events');
+  let top = el.getBoundingClientRect().top + window.scrollY;
+  for (let p = el.parentElement; p; p = p.parentElement) top += p.scrollTop;
+  return top;
+}"""
+
+
+def settled(page: Page, script: str, timeout_ms: int = 15000) -> float:
+    """A layout measurement once the page has stopped moving (two readings 400 ms apart
+    agree): what moves afterwards was moved by what the test does next."""
+    last = page.evaluate(script)
+    for _ in range(timeout_ms // 400):
+        page.wait_for_timeout(400)
+        now = page.evaluate(script)
+        if now == last:
+            return now
+        last = now
+    raise AssertionError("the page kept moving")
 
 
 def click_button(page: Page, label: str) -> None:
@@ -101,7 +121,7 @@ def test_notice_leaves_pickers_panels_and_pasted_text_alone(browser: Browser,
     click_button(page, "Reset")
     click_button(page, "Step")
     expect(page.locator(".quarter-label")).to_have_text("Quarter 1 / 40")
-    top = page.evaluate(TOP_OF_LIVE_EVENTS)
+    top = settled(page, TOP_OF_LIVE_EVENTS)  # the charts above finish drawing first
     click_button(page, "Export control")
     expect(page.locator(".ui-message")).to_have_text(
         "Scheduled: Export control by bloc B on models and compute, against Singapore (SGP), "
