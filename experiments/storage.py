@@ -583,7 +583,7 @@ class Storage:
             except (sa_exc.SQLAlchemyError, OSError) as exc:
                 if is_transient(exc) and delays:
                     delay = delays.pop(0)
-                    log.warning("database %s: connection lost while %s (%s); retrying in "
+                    log.info("database %s: connection lost while %s (%s); retrying in "
                                 "%g s", redact(self.url), what, _one_line(exc), delay)
                     time.sleep(delay)
                     continue
