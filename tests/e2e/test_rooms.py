@@ -154,6 +154,11 @@ def test_a_server_killed_mid_game_comes_back_with_nothing_lost(browser: Browser,
                                              {"SOVSIM_ROOMS_DB": rooms_server["db"]})
     for page in (fac, idn, sgp):  # every device reloads (or its websocket reconnects)
         page.reload(wait_until="commit")
+    # a freshly started server draws its first pages slowly (imports, first render): wait
+    # for each page as the other tests wait for a first page, then check what it shows
+    fac.wait_for_selector(".submitted-count", timeout=90_000)
+    for page in (idn, sgp):
+        page.wait_for_selector(".team-title", timeout=90_000)
     expect(idn.locator(".team-title")).to_contain_text("Garuda · Indonesia · Round 2")
     expect(idn.locator(".lever-national_model input")).to_be_checked()
     expect(sgp.locator(".submit-state")).to_contain_text("Submitted")
