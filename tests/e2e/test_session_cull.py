@@ -4,6 +4,7 @@ and caches released, and the server's memory comes back."""
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -43,6 +44,9 @@ def test_documented_cull_timeout_is_minutes_not_a_day() -> None:
     assert apply_cull_timeout() in (CULL_TIMEOUT, settings.kernel.cull_timeout)
 
 
+@pytest.mark.skipif(not os.environ.get("SOVSIM_MEASURE_CULL"), reason="a known open defect "
+                    "(issue 11 item 20), measured by hand: SOVSIM_MEASURE_CULL=1 pytest "
+                    "tests/e2e/test_session_cull.py (eight sessions with ensembles, minutes)")
 @pytest.mark.xfail(strict=False, reason="measured 2 December 2026 on a loaded machine: idle "
                    "199 MB, 8 sessions 251 MB, 60 s after closing 238 MB: sessions are culled "
                    "but most of their memory is not back yet (open: what still holds it)")
