@@ -80,6 +80,25 @@ def is_constant(y: np.ndarray) -> bool:
     return float(np.var(y)) <= CONSTANT_RTOL * scale
 
 
+def _prepared(problem: dict[str, Any], values, label: str, outcome: str,
+              columns: tuple[str, ...]) -> tuple[OutputSensitivity, np.ndarray]:
+    """The result table of one output with its seed-noise share, and the output averaged
+    over replications; a constant output is flagged (its index columns NaN, not 0)."""
+    values = np.asarray(values, float)
+    values2 = values if values.ndim == 2 else values[:, None]
+    y = values2.mean(axis=1)
+    res = OutputSensitivity(label, outcome, pd.DataFrame({"factor": problem["names"]}),
+                            points=len(y), replications=values2.shape[1])
+    res.noise_share = noise_share(values2)
+    if is_constant(y):
+        res.constant = True
+        for c in columns:
+            res.table[c] = np.nan
+        res.table["wide"] = False
+        res.warnings.append(f"{label} {outcome}: constant over the design (no indices)")
+    return res, y
+
+
 def sobol_output(problem: dict[str, Any], values: np.ndarray, *, second_order: bool = False,
                  seed: int = 0, label: str = "", outcome: str = "") -> OutputSensitivity:
     """Sobol S1 and ST (95% bootstrap intervals) of one output.
@@ -87,20 +106,10 @@ def sobol_output(problem: dict[str, Any], values: np.ndarray, *, second_order: b
     ``values``: points (in SALib's sample order) x replications, or a vector."""
     from SALib.analyze import sobol
 
-    values = np.asarray(values, float)
-    values2 = values if values.ndim == 2 else values[:, None]
-    y = values2.mean(axis=1)
-    names = problem["names"]
-    res = OutputSensitivity(label, outcome, pd.DataFrame({"factor": names}),
-                            points=len(y), replications=values2.shape[1])
-    res.noise_share = noise_share(values2)
-    if is_constant(y):
-        res.constant = True
-        for c in ("S1", "S1_conf", "ST", "ST_conf"):
-            res.table[c] = np.nan
-        res.table["wide"] = False
-        res.warnings.append(f"{label} {outcome}: constant over the design (no indices)")
+    res, y = _prepared(problem, values, label, outcome, ("S1", "S1_conf", "ST", "ST_conf"))
+    if res.constant:
         return res
+    names = problem["names"]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         out = sobol.analyze(problem, y, calc_second_order=second_order, seed=seed)
@@ -122,20 +131,10 @@ def morris_output(problem: dict[str, Any], X: np.ndarray, values: np.ndarray, *,
     """Morris mu*, its 95% interval and sigma of one output (``values`` as for Sobol)."""
     from SALib.analyze import morris
 
-    values = np.asarray(values, float)
-    values2 = values if values.ndim == 2 else values[:, None]
-    y = values2.mean(axis=1)
-    names = problem["names"]
-    res = OutputSensitivity(label, outcome, pd.DataFrame({"factor": names}),
-                            points=len(y), replications=values2.shape[1])
-    res.noise_share = noise_share(values2)
-    if is_constant(y):
-        res.constant = True
-        for c in ("mu_star", "mu_star_conf", "sigma"):
-            res.table[c] = np.nan
-        res.table["wide"] = False
-        res.warnings.append(f"{label} {outcome}: constant over the design (no indices)")
+    res, y = _prepared(problem, values, label, outcome, ("mu_star", "mu_star_conf", "sigma"))
+    if res.constant:
         return res
+    names = problem["names"]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         out = morris.analyze(problem, np.asarray(X, float), y, num_levels=levels, seed=seed)
