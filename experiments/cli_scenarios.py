@@ -14,11 +14,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import pandas as pd
-
 from .cli import UserError, print_summary, print_table
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # pandas is imported where it is used: `sovsim sweep` never needs it
+    import pandas as pd
+
     from model import Results, ScenarioSpec
 
 _RAW = argparse.RawDescriptionHelpFormatter
@@ -171,6 +171,8 @@ def _add_run(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    import pandas as pd
+
     from model import ScenarioSpec, run
 
     if args.out is not None:
@@ -256,7 +258,13 @@ class Comparison:
     outcomes: pd.DataFrame
     series: pd.DataFrame
     #: final quarter per run x state (scenario, replication, seed, iso3, state outcomes)
-    states: pd.DataFrame = field(default_factory=pd.DataFrame)
+    states: pd.DataFrame = field(default_factory=lambda: _pandas().DataFrame())
+
+
+def _pandas():
+    import pandas
+
+    return pandas
 
 
 def ensemble_points(replications: int, seed: int) -> list[dict]:
@@ -282,6 +290,8 @@ def compare(specs: list[ScenarioSpec], labels: list[str], seeds: list[int],
     """Run every spec with every seed (common random numbers) and reduce to key outcomes;
     with ``ensemble`` (one mapping of uncertainty values per seed), replication r also
     uses ``ensemble[r]`` in every scenario."""
+    import pandas as pd
+
     from model import run
 
     rows, series, finals = [], [], []
@@ -309,6 +319,8 @@ def compare(specs: list[ScenarioSpec], labels: list[str], seeds: list[int],
 def summary_table(comparison: Comparison) -> pd.DataFrame:
     """Mean and 5-95% interval per outcome and scenario, and the paired difference from the
     first scenario (computed replication by replication)."""
+    import pandas as pd
+
     out = comparison.outcomes
     first = comparison.labels[0]
     base = out[out["scenario"] == first].set_index("replication")

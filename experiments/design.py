@@ -26,7 +26,6 @@ from typing import Any, Literal, NoReturn
 import numpy as np
 
 from model.parameters import OUTCOMES, PARAMETERS, Parameter, suggest
-from model.results import MODEL_VERSION
 from model.scenario_file import MAX_PROBLEMS
 from model.spec import (
     MAX_DESCRIPTION,
@@ -38,6 +37,7 @@ from model.spec import (
     check_text,
     check_whole,
 )
+from model.version import MODEL_VERSION
 
 Method = Literal["full_factorial", "latin_hypercube", "sobol", "morris"]
 METHODS: tuple[str, ...] = ("full_factorial", "latin_hypercube", "sobol", "morris")

@@ -16,12 +16,10 @@ import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from sqlalchemy.exc import SQLAlchemyError
-
-from model.model import SovereigntyModel  # noqa: F401  (annotations; tests build models)
 
 from .design import Experiment, RunTask, extension_problem, model_version
 from .storage import (
@@ -41,6 +39,9 @@ from .worker import (
     start_worker,
 )
 from .worker import outcome_arrays as worker_outcome_arrays
+
+if TYPE_CHECKING:  # the sweep's import path stays lean: no Mesa in the coordinator either
+    from model.model import SovereigntyModel
 
 __all__ = ["Chunk", "RunRecord", "SweepSummary", "execute_chunk", "execute_run",
            "make_executor", "outcome_arrays", "plan_keys", "run_sweep"]

@@ -95,18 +95,24 @@ class Accounts:
     # -- end of the quarter -------------------------------------------------------------------
     def _bill(self, model: SovereigntyModel, paid: np.ndarray) -> None:
         """Bills of the workflows in ``paid`` (those with an available supplier, including
-        ones still migrating to it, less any dropped for budget) and the outage fallback."""
+        ones still migrating to it) and the outage fallback."""
         market, wf, world, sup = model.market, model.workflows, model.world, model.suppliers
         by_layer = market.price.ravel().take(market.cell)
         self.workflow_price = by_layer.sum(axis=0)
-        bought = np.where(sup.is_national[market.supplier], 0.0, by_layer).sum(axis=0)
-        unit = (model.volume * world.usage_rows)[wf.owner] * world.effective_unit_cost.take(
-            wf.run_cell + market.supplier).sum(axis=0)
+        self._bought = np.where(sup.is_national[market.supplier], 0.0, by_layer).sum(axis=0)
+        self._unit = (model.volume * world.usage_rows)[wf.owner] * \
+            world.effective_unit_cost.take(wf.run_cell + market.supplier).sum(axis=0)
         cut = market.outage_left > 0
         self.service_bill, self.market_bill, self.unit_bill, cut_count = wf.sums(
-            self.workflow_price * paid, bought * paid, unit * paid, cut)
+            self.workflow_price * paid, self._bought * paid, self._unit * paid, cut)
         fallback = model.us("outage_cost_factor") * model.reference_price * world.usage_rows
         self.outage_cost = fallback * cut_count
+
+    def _rebill(self, model: SovereigntyModel, paid: np.ndarray) -> None:
+        """The bills again for fewer workflows (some dropped for budget): same prices, same
+        outages, so only the sums are redone."""
+        self.service_bill, self.market_bill, self.unit_bill = model.workflows.sums(
+            self.workflow_price * paid, self._bought * paid, self._unit * paid)
 
     def settle(self, model: SovereigntyModel, initial: bool = False) -> None:
         market, wf, sup = model.market, model.workflows, model.suppliers
@@ -121,7 +127,7 @@ class Accounts:
         if (over > 1e-9).any():
             drop, dropped_value = self._cut_coverage(model, served & billed, over)
             served = served & ~drop
-            self._bill(model, billed & ~drop)
+            self._rebill(model, billed & ~drop)
         total = self.service_bill + self.outage_cost + market.switch_paid + self.discretionary
         arrears = np.maximum(total - self.budget, 0.0)
         self.spend = total - arrears
@@ -152,16 +158,17 @@ class Accounts:
         """Drop workflows (routine before high-stakes, dearest first) in over-budget states
         until each state's bill fits. Returns (dropped, price of what was dropped)."""
         wf = model.workflows
-        price = self.workflow_price * droppable
         need = np.maximum(over, 0.0)
-        candidates = droppable & (need[wf.owner] > 1e-9)
-        order = np.lexsort((-price, wf.high_stakes, wf.owner))  # by state, routine, dearest
-        ordered_price = np.where(candidates[order], price[order], 0.0)
-        owner = wf.owner[order]
+        # only workflows of over-budget states are sorted (most quarters: a few states)
+        candidates = np.flatnonzero(droppable & (need[wf.owner] > 1e-9))
+        price = self.workflow_price[candidates]
+        owner = wf.owner[candidates]
+        order = np.lexsort((-price, wf.high_stakes[candidates], owner))  # routine, dearest
+        ordered_price = price[order]
+        owner = owner[order]
         cumulative = np.cumsum(ordered_price)
         start = np.concatenate([[0.0], cumulative])[np.searchsorted(owner, owner, "left")]
         before = cumulative - ordered_price - start  # dropped before this one, same state
-        drop_sorted = candidates[order] & (before < need[owner] - 1e-9)
         drop = np.zeros(wf.n, dtype=bool)
-        drop[order] = drop_sorted
+        drop[candidates[order]] = before < need[owner] - 1e-9
         return drop, wf.sum(self.workflow_price * drop)

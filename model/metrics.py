@@ -48,7 +48,7 @@ class Metrics:
         within a term at a switching cost of at most the threshold, with an alternative."""
         market, wf = model.market, model.workflows
         ratio = model.uw("switching_cost_max") * market.exposure  # years of spend, (2, N)
-        has_alternative = (market.available_count[wf.owner] >= 2).T  # (2, N)
+        has_alternative = (market.available_count >= 2)[wf.owner].T  # (2, N)
         movable = ((ratio <= model.c["exit_cost_threshold"]) & has_alternative).all(axis=0)
         price = model.accounts.workflow_price
         return wf.sum(price * movable) / np.maximum(wf.sum(price), 1e-12)

@@ -84,8 +84,11 @@ def ration(utility, winner, groups_of, room, rounds: int = 3) -> tuple[np.ndarra
         over = (demand > room + 1e-9)[groups]
         if not over.any():
             break
-        excess = over & (rank_within(groups, utility[rows, winner])
-                         >= np.floor(room[groups] + 1e-9))
+        # ranks only within over-subscribed groups (whole groups, so ranks are unchanged)
+        crowded = np.flatnonzero(over)
+        excess = np.zeros(n, dtype=bool)
+        excess[crowded] = rank_within(groups[crowded], utility[crowded, winner[crowded]]) \
+            >= np.floor(room[groups[crowded]] + 1e-9)
         if attempt == rounds:
             unplaced |= excess
             break

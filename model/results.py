@@ -10,11 +10,11 @@ import numpy as np
 import pandas as pd
 
 from .parameters import REGION_OUTCOMES, STATE_OUTCOMES, SUMMARY_OUTCOMES, SUMMED_OUTCOMES
+from .version import MODEL_VERSION
 
 if TYPE_CHECKING:
     from .model import SovereigntyModel
 
-MODEL_VERSION = "0.1.0"
 #: Provenance keys written into every exported table.
 PROVENANCE_COLUMNS = ("model_version", "scenario", "scenario_hash", "seed")
 
