@@ -28,6 +28,7 @@ import numpy as np
 
 from . import incidents as m9
 from . import supply
+from .streams import RowBuffer
 
 if TYPE_CHECKING:
     from .engine import Engine as SovereigntyModel
@@ -50,6 +51,9 @@ class Accounts:
         self.cumulative_cost = np.zeros(S)
         self.outage_quarters = np.zeros(S)
         self.incident = np.zeros(N, dtype=bool)
+        # one row of uniforms per quarter from each run's "incidents" stream, drawn 8 at a time
+        self._incident_draws = [RowBuffer(lambda shape, g=streams["incidents"]: g.random(
+            shape), model.workflows.per_run, 8) for streams in model.streams]
         # quarter 0: the status quo's bill, so the first plan has a forecast
         self.service_bill = np.zeros(S)
         self.outage_cost = np.zeros(S)
@@ -133,7 +137,7 @@ class Accounts:
         self.spend = total - arrears
         self.unfunded = self.deferred + dropped_value + arrears
         # M9 incidents on served high-stakes workflows (fixed-shape draws)
-        draws = np.concatenate(model.draws("incidents", lambda g: g.random(wf.per_run)))
+        draws = np.concatenate([buffer.take(1)[0] for buffer in self._incident_draws])
         evaluated = model.evaluation.evaluated_workflows(model)
         mv = market.supplier[0]
         p = m9.probability(model.uw("incident_base_rate"), sup.reliability.take(

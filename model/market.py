@@ -15,6 +15,7 @@ import numpy as np
 
 from . import bargaining, diversification, lockin, procurement, supply
 from .evaluation import perceived
+from .streams import RowBuffer
 
 if TYPE_CHECKING:
     from .engine import Engine as SovereigntyModel
@@ -57,6 +58,9 @@ class Market:
         self.capacity = np.where(sup.uncapped | sup.is_national, np.inf,
                                  headroom * np.maximum(self.load, c["capacity_floor_share"] * N))
         del R
+        # tender noise: each run's "procurement" stream, a block of rows per generator call
+        self._tender_noise = [RowBuffer(lambda shape, g=streams["procurement"]: g.gumbel(
+            size=shape), V, N) for streams in model.streams]
         self.refresh_supply(model)
         self.quote(model)
 
@@ -131,7 +135,7 @@ class Market:
         reliability = np.where(ev.known, sup.reliability, sup.claimed_reliability)
         # each run's tender draws from its own stream, as many rows as it tenders
         counts = np.bincount(run, minlength=model.R)
-        noise = np.concatenate([model.streams[r]["procurement"].gumbel(size=(int(k), V))
+        noise = np.concatenate([self._tender_noise[r].take(int(k))
                                 for r, k in enumerate(counts) if k])
         # the 'ours' premium for national suppliers; every supplier's fitted appeal
         premium = lever["ours_premium"][s][:, None] * sup.is_national + sup.appeal
@@ -227,9 +231,7 @@ class Market:
         standards = model.capacities.standards
         self.exposure = lockin.exposure(self.depth, sup.portability[self.supplier],
                                         standards[wf.owner], model.uw("standards_effect"))
-        RS = model.region.n
-        ratio = np.bincount(wf.owner_both, self.exposure.ravel(),
-                            minlength=2 * RS).reshape(2, RS).T
+        ratio = wf.sums(*self.exposure).T  # (S, 2): summed exposure per layer
         ratio *= model.uc("switching_cost_max") / wf.per_state[:, None]
         alternatives = np.add.reduceat(credible, sup.layer_starts, axis=1) - 1.0
         outside = bargaining.outside_options(alternatives, ratio)

@@ -38,3 +38,31 @@ def make_streams(root: np.random.SeedSequence) -> dict[str, np.random.Generator]
             root.entropy, spawn_key=(*root.spawn_key, zlib.crc32(name.encode())))))
         for name in STREAMS
     }
+
+
+class RowBuffer:
+    """Rows of one stream's draws, generated a block at a time and handed out in order.
+
+    A generator fills a ``(k, width)`` request element by element, so one block of rows
+    read in order equals many smaller requests made one after another: buffering leaves
+    every value where it was, only the number of generator calls (and their overhead, paid
+    once per run per call) falls. Use it only for a stream with a single kind of draw.
+    """
+
+    def __init__(self, draw, width: int, block_rows: int) -> None:
+        self._draw = draw  # draw(shape) -> array of that shape
+        self._width = width
+        self._block = max(1, block_rows)
+        self._rows = np.empty((0, width))
+        self._next = 0
+
+    def take(self, k: int) -> np.ndarray:
+        """The next ``k`` rows, ``(k, width)``."""
+        if self._next + k > len(self._rows):
+            rest = self._rows[self._next:]
+            fresh = self._draw((max(k - len(rest), self._block), self._width))
+            self._rows = np.concatenate([rest, fresh]) if len(rest) else fresh
+            self._next = 0
+        rows = self._rows[self._next:self._next + k]
+        self._next += k
+        return rows

@@ -150,6 +150,9 @@ class Workflows:
         self.per_run = N = int(per_state.sum())
         self.per_state = np.tile(per_state, R)
         self.owner = np.repeat(np.arange(S * R), self.per_state)
+        # every state has >= 1 workflow and owners are contiguous, so per-state sums are
+        # segment reductions over these starts (np.add.reduceat: no scatter, ~4x bincount)
+        self.starts = np.concatenate([[0], np.cumsum(self.per_state)[:-1]])
         self.n = len(self.owner)
         self.n_states = S * R
         self.state_need = np.clip(engine.us("language_need") + region.language_offset,
@@ -172,23 +175,15 @@ class Workflows:
         self.stakes_total = self.sum(self.stakes)
         self.high_total = self.sum(self.high_stakes)
         self.owner_cell = self.owner * V  # flat (state row, supplier) index base
-        self.owner_both = np.concatenate([self.owner, self.owner + self.n_states])
         self.stakes_both = np.concatenate([self.stakes, self.stakes])
         self.fit_cell = np.arange(self.n) * V
         self.run_cell = run_of_wf * V  # flat (run, supplier) index base
-        self._stacked: dict[int, np.ndarray] = {}
 
     def sum(self, values) -> np.ndarray:
         """Per-state sums of a per-workflow quantity (a segment reduction, O(N))."""
-        return np.bincount(self.owner, values, minlength=self.n_states)
+        return np.add.reduceat(np.asarray(values, dtype=float), self.starts)
 
     def sums(self, *values) -> np.ndarray:
         """Per-state sums of several per-workflow quantities at once, (len(values), S): one
         segment reduction over the stacked values."""
-        m = len(values)
-        index = self._stacked.get(m)
-        if index is None:
-            index = self._stacked[m] = (self.owner + self.n_states * np.arange(m)[:, None]
-                                        ).ravel()
-        return np.bincount(index, np.concatenate(values), minlength=m * self.n_states
-                           ).reshape(m, self.n_states)
+        return np.add.reduceat(np.stack(values).astype(float, copy=False), self.starts, axis=1)
