@@ -508,9 +508,14 @@ class Finding:
         if not cond:
             return (f"{claim_short} {self.kind}{who[self.group]} across the declared ranges "
                     f"(in {self.density:.0%} of {self.cases} cases; no smaller box is denser)")
-        return (f"{claim_short} {self.kind}{who[self.group]} when {cond} (coverage "
-                f"{self.coverage:.2f}, density {self.density:.2f}; {self.method}, "
-                f"{self.cases} cases, base rate {self.base_rate:.2f})")
+        stats = (f"coverage {self.coverage:.2f}, density {self.density:.2f}; {self.method}, "
+                 f"{self.cases} cases, base rate {self.base_rate:.2f}")
+        if self.density < 0.5:  # a box where the claim still mostly does the opposite
+            return (f"{claim_short} {self.kind}{who[self.group]} in no simple region: the "
+                    f"best box, {cond}, raises its rate only from {self.base_rate:.0%} to "
+                    f"{self.density:.0%} ({stats})")
+        return f"{claim_short} {self.kind}{who[self.group]} when {cond} ({stats})"
+
 
     def to_dict(self) -> dict[str, Any]:
         return {"method": self.method, "kind": self.kind, "group": self.group,
