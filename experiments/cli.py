@@ -23,6 +23,10 @@ EXIT_USAGE = 2
 #: Loggers of sovsim's modules (``logging.getLogger(__name__)``): the installed package, and
 #: the repository's package names in a checkout.
 LOGGERS = ("sovsim", "model", "experiments", "ui")
+#: Libraries whose own warnings repeat, in their words, a fault sovsim reports in one line
+#: (psycopg: "error ignored terminating <psycopg.Pipeline [BAD]>" when the server drops the
+#: connection mid-write): shown with -v, always written to --log-file.
+LIBRARY_LOGGERS = ("psycopg",)
 log = logging.getLogger(__name__)
 
 
@@ -133,6 +137,16 @@ def configure_logging(verbose: int = 0, log_file: Path | None = None) -> None:
             handler._sovsim = True  # type: ignore[attr-defined]
             logger.addHandler(handler)
         logger.setLevel(min(level, logging.DEBUG if log_file is not None else level))
+        logger.propagate = False
+    quiet = [] if verbose >= 1 else [console]
+    for name in LIBRARY_LOGGERS:
+        logger = logging.getLogger(name)
+        for old in [h for h in logger.handlers if getattr(h, "_sovsim", False)]:
+            logger.removeHandler(old)
+        shown = [h for h in handlers if h not in quiet] or [logging.NullHandler()]
+        for handler in shown:
+            handler._sovsim = True  # type: ignore[attr-defined]
+            logger.addHandler(handler)
         logger.propagate = False
 
 

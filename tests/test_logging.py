@@ -48,3 +48,23 @@ def test_unwritable_log_file_is_one_line(tmp_path, capsys):
     assert main(["--log-file", str(tmp_path / "no" / "x.log"), "list"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("sovsim: error: --log-file"), err
+
+
+def test_a_library_warning_after_a_fault_stays_off_the_one_line_report(tmp_path, capsys):
+    """psycopg's own "error ignored terminating <Pipeline>" after a dropped connection would
+    be a second stderr line beside sovsim's one-line fault report: shown only with -v,
+    always in the log file."""
+    from experiments.cli import configure_logging
+
+    psycopg_log = logging.getLogger("psycopg")
+    try:
+        configure_logging(0)
+        psycopg_log.warning("error ignored terminating <psycopg.Pipeline [BAD]>")
+        assert capsys.readouterr().err == ""
+        log_file = tmp_path / "d.log"
+        configure_logging(1, log_file)
+        psycopg_log.warning("second warning")
+        assert "second warning" in capsys.readouterr().err
+        assert "second warning" in log_file.read_text()
+    finally:
+        configure_logging(0)
