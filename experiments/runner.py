@@ -57,6 +57,9 @@ LEASE_SECONDS = 120.0
 #: Chunks claimed per claim transaction (fewer database round trips; small enough that
 #: several sweep processes still share the work evenly).
 CLAIM_CHUNKS = 8
+#: Smallest chunk near a sweep's end (guided scheduling): about 0.2 s of work, stacked
+#: enough that the engine's per-run cost is near its floor.
+MIN_GUIDED = 32
 
 
 @dataclass
@@ -285,6 +288,17 @@ def _run_pending(storage: Storage, experiment: Experiment, summary: SweepSummary
     specs = dict(experiment.scenarios)
     owner = f"{socket.gethostname()}:{os.getpid()}"
 
+    left = [pending]  # runs not yet handed to a worker
+
+    def next_size() -> int:
+        """Guided self-scheduling: chunks shrink as the sweep nears its end (down to
+        ``MIN_GUIDED`` runs, still a batch that amortises the engine's per-step work), so
+        that workers finish together instead of one waiting on another's last big chunk.
+        A size the user chose (``--runs-per-batch``) is kept as is."""
+        if chunk_size:
+            return size
+        return max(min(MIN_GUIDED, size), min(size, -(-left[0] // (2 * workers))))
+
     def claimed_chunks() -> Iterator[Chunk]:
         """Chunks of runs this process claimed: other sweep processes on the same database
         take the rest (each run is claimed by one process at a time)."""
@@ -298,7 +312,10 @@ def _run_pending(storage: Storage, experiment: Experiment, summary: SweepSummary
             if len(ours) < len(block):
                 summary.elsewhere += len(block) - len(ours)
                 bar.total -= len(block) - len(ours)
-            for group in chunked(ours, size):
+            while ours:
+                k = next_size()
+                group, ours = ours[:k], ours[k:]
+                left[0] -= len(group)
                 yield Chunk({s: specs[s] for s in {t.scenario for t in group}}, tuple(group),
                             experiment.keep, version)
 

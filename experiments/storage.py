@@ -45,6 +45,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    bindparam,
     create_engine,
     delete,
     event,
@@ -482,10 +483,10 @@ class Storage:
                         c.experiment_id == experiment_id, c.scenario == row.scenario,
                         c.point == row.point, c.replication == row.replication,
                         c.owner == row.owner))
-            stmt = _insert_ignore(self.engine, self.claims).values([
+            # one statement executed for many rows (compiled once), not a VALUES list
+            conn.execute(_insert_ignore(self.engine, self.claims), [
                 {"experiment_id": experiment_id, "scenario": k[0], "point": k[1],
                  "replication": k[2], "owner": owner, "expires_at": expires} for k in keys])
-            conn.execute(stmt)
             mine = {tuple(row) for row in conn.execute(
                 select(c.scenario, c.point, c.replication).where(
                     c.experiment_id == experiment_id, c.owner == owner,
@@ -630,10 +631,14 @@ class Storage:
                                                        sort_by_parameter_order=True),
                            rows).scalars().all()
         c = self.claims.c
-        for r in records:  # the run is stored: its claim (if any) goes in the same commit
-            conn.execute(delete(self.claims).where(
-                c.experiment_id == experiment_id, c.scenario == r.scenario,
-                c.point == r.point, c.replication == r.replication))
+        # the runs are stored: their claims (if any) go in the same commit (one statement
+        # executed for every run)
+        conn.execute(delete(self.claims).where(
+            c.experiment_id == experiment_id, c.scenario == bindparam("claim_scenario"),
+            c.point == bindparam("claim_point"),
+            c.replication == bindparam("claim_replication")),
+            [{"claim_scenario": r.scenario, "claim_point": r.point,
+              "claim_replication": r.replication} for r in records])
         state_steps: list[dict[str, Any]] = []
         region_steps: list[dict[str, Any]] = []
         state_finals: list[dict[str, Any]] = []
