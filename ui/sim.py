@@ -18,9 +18,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from model import MODEL_VERSION, ScenarioSpec, SovereigntyModel
+from model import MODEL_VERSION, ScenarioSpec
 from model.engine import Engine
-from model.model import REGION_INDEX, STATE_INDEX
+from model.metrics import REGION_INDEX, STATE_INDEX
 from model.results import PROVENANCE_COLUMNS, aggregate_over_states, tidy_states
 
 #: Default ensemble size; replication ``i`` uses seed ``i`` (common random numbers).
@@ -85,32 +85,39 @@ def provenance(spec: ScenarioSpec, seed: int | None = None) -> MappingProxyType:
                              "seed": spec.seed if seed is None else seed})
 
 
-def snapshot(model: SovereigntyModel) -> Trajectory:
-    """An immutable copy of what ``model`` has produced so far."""
-    t = model.steps
+def one_run(spec: ScenarioSpec) -> Engine:
+    """The batch engine with one run of ``spec`` (its own seed). The UI steps the engine
+    itself, not the Mesa model around it: the same numbers (a ``SovereigntyModel`` is this
+    engine plus Mesa agents), without importing Mesa into the server or paying for agents."""
+    return Engine([spec], [spec.seed])
+
+
+def snapshot(engine: Engine) -> Trajectory:
+    """An immutable copy of what a one-run ``engine`` has produced so far."""
+    t = engine.steps
+    sup = engine.suppliers
 
     def frozen(a: np.ndarray) -> np.ndarray:
         a = np.array(a, copy=True)
         a.setflags(write=False)
         return a
 
+    spec, seed = engine.specs[0], engine.seeds[0]
     return Trajectory(
-        spec=model.spec, step=t, iso3=tuple(model.iso3),
-        state_metrics=frozen(model.state_metrics[: t + 1]),
-        region_metrics=frozen(model.region_metrics[: t + 1]),
-        shares=frozen(model.shares), vendor_keys=tuple(model.vendor_keys),
-        vendor_blocs=tuple(model.bloc), vendor_is_model=tuple(bool(x) for x in model.is_model),
-        event_log=tuple(MappingProxyType(dict(e)) for e in model.event_log),
-        provenance=provenance(model.spec, model.seed))
+        spec=spec, step=t, iso3=tuple(engine.region.iso3),
+        state_metrics=frozen(engine.metrics.state[: t + 1]),
+        region_metrics=frozen(engine.metrics.region[: t + 1, 0]),
+        shares=frozen(engine.market.shares), vendor_keys=tuple(sup.keys),
+        vendor_blocs=tuple(sup.bloc), vendor_is_model=tuple(bool(x) for x in sup.is_model),
+        event_log=tuple(MappingProxyType(dict(e)) for e in engine.world.logs[0]),
+        provenance=provenance(spec, seed))
 
 
 def run_full(spec: ScenarioSpec, seed: int | None = None) -> Trajectory:
     """Run ``spec`` to its horizon (with ``seed`` instead of the spec's, if given)."""
     if seed is not None:
         spec = replace(spec, seed=seed)
-    model = SovereigntyModel(spec, collect=False)
-    model.run()
-    return snapshot(model)
+    return snapshot(one_run(spec).run())
 
 
 class LiveRun:
@@ -123,7 +130,7 @@ class LiveRun:
     """
 
     def __init__(self, keep: int = 8) -> None:
-        self.model: SovereigntyModel | None = None
+        self.model: Engine | None = None
         self.keep = keep
         self._finished: OrderedDict[str, Trajectory] = OrderedDict()  # by spec digest
 
@@ -136,8 +143,8 @@ class LiveRun:
             self._finished.move_to_end(key)
             return hit
         m = self.model
-        if m is None or m.spec != spec or m.steps > step:
-            m = self.model = SovereigntyModel(spec, collect=False)
+        if m is None or m.specs[0] != spec or m.steps > step:
+            m = self.model = one_run(spec)
         while m.steps < step:
             m.step()
         run = snapshot(m)

@@ -18,10 +18,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from model import ScenarioSpec, SovereigntyModel
+from model import ScenarioSpec
 
 from ..catalog import Catalog, NotShipped
-from ..sim import Trajectory, run_full, snapshot
+from ..sim import Trajectory, one_run, run_full, snapshot
 from . import engine as eng
 from .engine import Decision, Room, RoomError
 
@@ -285,7 +285,7 @@ class RoomService:
             if step >= spec.horizon:
                 hit = run_full(spec)
             else:
-                m = SovereigntyModel(spec, collect=False)
+                m = one_run(spec)
                 while m.steps < step:
                     m.step()
                 hit = snapshot(m)
