@@ -249,6 +249,12 @@ def _add_compare(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_compare)
 
 
+def _empty_frame() -> pd.DataFrame:
+    import pandas as pd
+
+    return pd.DataFrame()
+
+
 @dataclass
 class Comparison:
     """Per-run key outcomes (``outcomes``: scenario, replication, seed, then one column per
@@ -258,13 +264,7 @@ class Comparison:
     outcomes: pd.DataFrame
     series: pd.DataFrame
     #: final quarter per run x state (scenario, replication, seed, iso3, state outcomes)
-    states: pd.DataFrame = field(default_factory=lambda: _pandas().DataFrame())
-
-
-def _pandas():
-    import pandas
-
-    return pandas
+    states: pd.DataFrame = field(default_factory=_empty_frame)
 
 
 def ensemble_points(replications: int, seed: int) -> list[dict]:

@@ -516,7 +516,6 @@ class Finding:
                     f"{self.density:.0%} ({stats})")
         return f"{claim_short} {self.kind}{who[self.group]} when {cond} ({stats})"
 
-
     def to_dict(self) -> dict[str, Any]:
         return {"method": self.method, "kind": self.kind, "group": self.group,
                 "limits": [{"factor": f, "low": lo, "high": hi} for f, lo, hi in self.limits],

@@ -288,7 +288,7 @@ def _run_pending(storage: Storage, experiment: Experiment, summary: SweepSummary
     specs = dict(experiment.scenarios)
     owner = f"{socket.gethostname()}:{os.getpid()}"
 
-    left = [pending]  # runs not yet handed to a worker
+    left = pending  # runs not yet handed to a worker
 
     def next_size() -> int:
         """Guided self-scheduling: chunks shrink as the sweep nears its end (down to
@@ -297,11 +297,12 @@ def _run_pending(storage: Storage, experiment: Experiment, summary: SweepSummary
         A size the user chose (``--runs-per-batch``) is kept as is."""
         if chunk_size:
             return size
-        return max(min(MIN_GUIDED, size), min(size, -(-left[0] // (2 * workers))))
+        return max(min(MIN_GUIDED, size), min(size, -(-left // (2 * workers))))
 
     def claimed_chunks() -> Iterator[Chunk]:
         """Chunks of runs this process claimed: other sweep processes on the same database
         take the rest (each run is claimed by one process at a time)."""
+        nonlocal left
         # one claim per few chunks: about what this process has in flight, so that other
         # sweep processes on the database find runs left to claim
         for block in chunked(tasks, size * min(CLAIM_CHUNKS, 2 * workers)):
@@ -315,7 +316,7 @@ def _run_pending(storage: Storage, experiment: Experiment, summary: SweepSummary
             while ours:
                 k = next_size()
                 group, ours = ours[:k], ours[k:]
-                left[0] -= len(group)
+                left -= len(group)
                 yield Chunk({s: specs[s] for s in {t.scenario for t in group}}, tuple(group),
                             experiment.keep, version)
 

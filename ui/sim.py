@@ -94,23 +94,20 @@ def one_run(spec: ScenarioSpec) -> Engine:
 
 def snapshot(engine: Engine) -> Trajectory:
     """An immutable copy of what a one-run ``engine`` has produced so far."""
-    t = engine.steps
-    sup = engine.suppliers
+    run, sup = engine.view(0), engine.suppliers
 
     def frozen(a: np.ndarray) -> np.ndarray:
         a = np.array(a, copy=True)
         a.setflags(write=False)
         return a
 
-    spec, seed = engine.specs[0], engine.seeds[0]
     return Trajectory(
-        spec=spec, step=t, iso3=tuple(engine.region.iso3),
-        state_metrics=frozen(engine.metrics.state[: t + 1]),
-        region_metrics=frozen(engine.metrics.region[: t + 1, 0]),
+        spec=run.spec, step=run.steps, iso3=tuple(run.iso3),
+        state_metrics=frozen(run.state_metrics), region_metrics=frozen(run.region_metrics),
         shares=frozen(engine.market.shares), vendor_keys=tuple(sup.keys),
         vendor_blocs=tuple(sup.bloc), vendor_is_model=tuple(bool(x) for x in sup.is_model),
-        event_log=tuple(MappingProxyType(dict(e)) for e in engine.world.logs[0]),
-        provenance=provenance(spec, seed))
+        event_log=tuple(MappingProxyType(dict(e)) for e in run.event_log),
+        provenance=provenance(run.spec, run.seed))
 
 
 def run_full(spec: ScenarioSpec, seed: int | None = None) -> Trajectory:
