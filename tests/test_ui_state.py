@@ -12,7 +12,7 @@ from model.scenario_file import load_scenario, loads_scenario
 from ui import charts, share
 from ui import state as st
 from ui.catalog import shipped_catalog
-from ui.sim import REGION, LiveRun, run_ensemble, run_full
+from ui.sim import ENSEMBLE_PACE_ENV, REGION, LiveRun, ensemble_pace, run_ensemble, run_full
 
 
 @pytest.fixture(scope="module")
@@ -135,6 +135,19 @@ def test_ensemble_uses_seeds_one_to_n_and_band_brackets_median() -> None:
     np.testing.assert_array_equal(ens.state_metrics[2], run_full(spec, seed=3).state_metrics)
     med, lo, hi = ens.band("control_index")
     assert np.all(lo <= med) and np.all(med <= hi) and np.any(lo < hi)
+
+
+@pytest.mark.parametrize("raw, pace", [("", 0.0), ("0.1", 0.1), (" 0.5 ", 0.5)])
+def test_ensemble_pace_from_environment(monkeypatch, raw: str, pace: float) -> None:
+    monkeypatch.setenv(ENSEMBLE_PACE_ENV, raw)
+    assert ensemble_pace() == pace
+
+
+@pytest.mark.parametrize("raw", ["-0.1", "0.6", "nan", "slow"])
+def test_bad_ensemble_pace_is_named(monkeypatch, raw: str) -> None:
+    monkeypatch.setenv(ENSEMBLE_PACE_ENV, raw)
+    with pytest.raises(ValueError, match=f"{ENSEMBLE_PACE_ENV}='{raw}'"):
+        ensemble_pace()
 
 
 def test_chart_svg_has_run_baseline_band_and_provenance() -> None:

@@ -7,6 +7,7 @@ session's component state, never at module level).
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections import OrderedDict
@@ -27,6 +28,27 @@ from model.results import PROVENANCE_COLUMNS, aggregate_over_states, tidy_states
 ENSEMBLE_SIZE = 20
 ENSEMBLE_SIZES = (10, 20, 50)
 REGION = "region"
+#: Environment variable: seconds to wait between the quarters of a UI ensemble (0 when
+#: unset). The engine finishes a 50-run ensemble in about 0.3 s, too fast to watch its
+#: progress or press Cancel; browser tests and rehearsals of a slow laptop set it so the
+#: background work lasts long enough to see. Not reachable from a page.
+ENSEMBLE_PACE_ENV = "SOVSIM_UI_ENSEMBLE_PACE"
+MAX_ENSEMBLE_PACE = 0.5  # seconds per quarter
+
+
+def ensemble_pace() -> float:
+    """The pause per quarter from :data:`ENSEMBLE_PACE_ENV` (seconds, 0 to 0.5)."""
+    raw = os.environ.get(ENSEMBLE_PACE_ENV, "").strip()
+    if not raw:
+        return 0.0
+    try:
+        pace = float(raw)
+    except ValueError:
+        pace = -1.0
+    if not 0.0 <= pace <= MAX_ENSEMBLE_PACE:
+        raise ValueError(f"{ENSEMBLE_PACE_ENV}={raw!r}: expected seconds per quarter "
+                         f"from 0 to {MAX_ENSEMBLE_PACE}")
+    return pace
 
 
 @dataclass(frozen=True)
@@ -205,6 +227,7 @@ def run_ensemble(spec: ScenarioSpec, n: int = ENSEMBLE_SIZE, *,
     # one batch of the engine (every replication identical to the run alone, tested),
     # stepped a quarter at a time so progress shows and Cancel is honoured
     engine = Engine([replace(spec, seed=s) for s in seeds])
+    pace = ensemble_pace()
     while engine.steps < engine.horizon:
         if cancel is not None and cancel.is_set():
             raise Cancelled(f"ensemble cancelled at quarter {engine.steps} of "
@@ -212,7 +235,7 @@ def run_ensemble(spec: ScenarioSpec, n: int = ENSEMBLE_SIZE, *,
         engine.step()
         if progress is not None:
             progress(n * engine.steps // engine.horizon, n)
-        time.sleep(0)  # let the session's other threads (clicks, redraws) in between
+        time.sleep(pace)  # 0 lets the session's other threads (clicks, redraws) in
     return Ensemble(spec, seeds, tuple(engine.region.iso3), engine.state_by_run().copy(),
                     engine.region_by_run().copy())
 

@@ -6,9 +6,13 @@ and QR, presentation mode at room and phone sizes, plain language, and lever mov
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
+
+from ui.server import running_server
+from ui.sim import ENSEMBLE_PACE_ENV
 
 from .conftest import open_app, wait_drawn
 
@@ -51,6 +55,17 @@ def fresh(browser: Browser, server_url: str):
     page.context.close()
 
 
+@pytest.fixture
+def paced(browser: Browser, tmp_path) -> Iterator[Page]:
+    """A session on a server of its own whose ensembles pause 0.1 s a quarter: the engine
+    finishes 50 runs in ~0.3 s, before a click could land, so the background work is made
+    long enough (~8 s for run and baseline) to watch and cancel."""
+    with running_server(tmp_path / "solara.log", env={ENSEMBLE_PACE_ENV: "0.1"}) as url:
+        page = open_app(browser, url)
+        yield page
+        page.context.close()
+
+
 def measured_speed(page: Page, speed: int, seconds: float) -> float:
     """Quarters per second while playing at ``speed``, from the label's changes."""
     choose(page, "Speed (quarters/s)", str(speed))
@@ -82,10 +97,10 @@ def test_playback_speed_honoured_within_ten_percent(fresh: Page) -> None:
         assert abs(rate - speed) <= 0.1 * speed, achieved
 
 
-def test_ensemble_in_background_shows_progress_can_be_cancelled(fresh: Page) -> None:
+def test_ensemble_in_background_shows_progress_can_be_cancelled(paced: Page) -> None:
     """Defect 4: the ensemble never blocks the session: progress is shown, other controls
     answer meanwhile, and Cancel stops it."""
-    page = fresh
+    page = paced
     choose(page, "Runs (seeds 1..N)", "50")
     page.locator(".ensemble-switch input").click()
     expect(page.locator(".ensemble-progress")).to_be_visible()
@@ -106,7 +121,9 @@ def test_ensemble_in_background_shows_progress_can_be_cancelled(fresh: Page) -> 
     choose(page, "Runs (seeds 1..N)", "10")
     t0 = time.monotonic()
     page.locator(".ensemble-switch input").click()
+    expect(page.locator(".ensemble-progress-text")).to_contain_text("of 20 runs")
     page.wait_for_selector('[data-chart=control] [data-series^="band:"]', timeout=120_000)
+    expect(page.locator(".ensemble-progress")).to_have_count(0)
     print(f"10-run ensemble (run and baseline) drawn after {time.monotonic() - t0:.1f} s")
 
 
