@@ -138,60 +138,79 @@ def main(argv: list[str] | None = None) -> int:
     if args.changes < 20:
         parser.error("--changes must be at least 20")
     log = Path(tempfile.mkdtemp()) / "solara.log"
-    started = time.monotonic()
-    with running_server(log) as url, sync_playwright() as p:
+    # The room's browser is open before the facilitator starts the server: Chromium's own
+    # start-up (~1 s here) is not the server's first page.
+    with sync_playwright() as p:
         browser = launch_chromium(p)
-        page = browser.new_page(viewport={"width": 1500, "height": 1000})
-        page.goto(url)
-        page.wait_for_selector("[data-chart=control] polyline", timeout=60_000)
-        first_page = time.monotonic() - started
-        warm = []
-        for _ in range(3):
-            other = browser.new_page(viewport={"width": 1500, "height": 1000})
-            t0 = time.monotonic()
-            other.goto(url)
-            other.wait_for_selector("[data-chart=control] polyline", timeout=60_000)
-            warm.append(time.monotonic() - t0)
-            other.close()
-        cold = ensemble_toggle(page)
-        page.locator(".ensemble-switch input").first.click()  # off again
-        page.wait_for_timeout(500)
-        alone = lever_changes(page, args.changes)
-        print(f"alone: {summary(alone)}; first page {first_page:.1f} s; warm loads "
-              f"{[round(x, 1) for x in warm]} s", flush=True)
-        loaded: list[float] = []
-        if args.sessions > 1:
-            stop = threading.Event()
-            ready = threading.Barrier(args.sessions)
-            others = [threading.Thread(target=busy_session, args=(url, stop, ready),
-                                       daemon=True) for _ in range(args.sessions - 1)]
-            for t in others:
-                t.start()
-            try:
-                ready.wait(timeout=600)
-            except threading.BrokenBarrierError:
-                print("warning: not every other session loaded; measuring with those that did")
-            page.wait_for_timeout(2000)
-            loaded = lever_changes(page, args.changes)
-            print(f"with {args.sessions} sessions: {summary(loaded)}", flush=True)
-            stop.set()
-            for t in others:
-                t.join(timeout=60)
-        ensemble = [ensemble_toggle(page)]
-        page.locator(".ensemble-switch input").first.click()  # off
-        page.wait_for_timeout(500)
-        page.locator(".lever-interop_standards [role=slider]").first.press("End")  # new spec
-        page.wait_for_timeout(500)
-        ensemble.append(ensemble_toggle(page))
+        started = time.monotonic()
+        with running_server(log) as url:
+            server_ready = time.monotonic() - started
+            result = measure(args, browser, url, started, server_ready)
         browser.close()
-    result = {"lever_alone": summary(alone), "lever_loaded": summary(loaded) if loaded else None,
-              "sessions": args.sessions, "first_page_s": round(first_page, 2),
-              "warm_page_load_s": [round(x, 2) for x in warm],
-              "ensemble_ms": [round(x, 1) for x in ensemble],
-              "ensemble_cold_ms": round(cold, 1),
-              "targets": {"lever_median_ms": LEVER_TARGET_MS,
-                          "lever_loaded_median_ms": LEVER_TARGET_LOADED_MS,
-                          "first_page_s": FIRST_PAGE_TARGET_S}}
+    return report(args, result)
+
+
+def measure(args: argparse.Namespace, browser, url: str, started: float,
+            server_ready: float) -> dict:
+    """Every figure of the benchmark on one running server (see the module docstring)."""
+    page = browser.new_page(viewport={"width": 1500, "height": 1000})
+    page.goto(url)
+    page.wait_for_selector("[data-chart=control] polyline", timeout=60_000)
+    first_page = time.monotonic() - started
+    warm = []
+    for _ in range(3):
+        other = browser.new_page(viewport={"width": 1500, "height": 1000})
+        t0 = time.monotonic()
+        other.goto(url)
+        other.wait_for_selector("[data-chart=control] polyline", timeout=60_000)
+        warm.append(time.monotonic() - t0)
+        other.close()
+    cold = ensemble_toggle(page)
+    page.locator(".ensemble-switch input").first.click()  # off again
+    page.wait_for_timeout(500)
+    alone = lever_changes(page, args.changes)
+    print(f"alone: {summary(alone)}; first page {first_page:.1f} s; warm loads "
+          f"{[round(x, 1) for x in warm]} s", flush=True)
+    loaded: list[float] = []
+    if args.sessions > 1:
+        stop = threading.Event()
+        ready = threading.Barrier(args.sessions)
+        others = [threading.Thread(target=busy_session, args=(url, stop, ready),
+                                   daemon=True) for _ in range(args.sessions - 1)]
+        for t in others:
+            t.start()
+        try:
+            ready.wait(timeout=600)
+        except threading.BrokenBarrierError:
+            print("warning: not every other session loaded; measuring with those that did")
+        page.wait_for_timeout(2000)
+        loaded = lever_changes(page, args.changes)
+        print(f"with {args.sessions} sessions: {summary(loaded)}", flush=True)
+        stop.set()
+        for t in others:
+            t.join(timeout=60)
+    ensemble = [ensemble_toggle(page)]
+    page.locator(".ensemble-switch input").first.click()  # off
+    page.wait_for_timeout(500)
+    page.locator(".lever-interop_standards [role=slider]").first.press("End")  # new spec
+    page.wait_for_timeout(500)
+    ensemble.append(ensemble_toggle(page))
+    return {"lever_alone": summary(alone), "lever_loaded": summary(loaded) if loaded else None,
+            "sessions": args.sessions, "first_page_s": round(first_page, 2),
+            "warm_page_load_s": [round(x, 2) for x in warm],
+            "ensemble_ms": [round(x, 1) for x in ensemble],
+            "ensemble_cold_ms": round(cold, 1),
+            "targets": {"lever_median_ms": LEVER_TARGET_MS,
+                        "lever_loaded_median_ms": LEVER_TARGET_LOADED_MS,
+                        "first_page_s": FIRST_PAGE_TARGET_S},
+            "server_ready_s": round(server_ready, 2)}
+
+
+def report(args: argparse.Namespace, result: dict) -> int:
+    """Print the figures (and write them with ``--json``); 1 if a target is missed."""
+    first_page, warm = result["first_page_s"], result["warm_page_load_s"]
+    ensemble, cold, loaded = result["ensemble_ms"], result["ensemble_cold_ms"], \
+        result["lever_loaded"]
     a = result["lever_alone"]
     print(f"lever change -> re-run + redraw, alone: median {a['median_ms']:.0f} ms, p90 "
           f"{a['p90_ms']:.0f} ms over {a['n']} changes (min {a['min_ms']:.0f}, max "
@@ -201,14 +220,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"with {args.sessions} sessions: median {b['median_ms']:.0f} ms, p90 "
               f"{b['p90_ms']:.0f} ms (min {b['min_ms']:.0f}, max {b['max_ms']:.0f}); target "
               f"<= {LEVER_TARGET_LOADED_MS:.0f} ms")
-    print(f"first page {first_page:.1f} s from server start; warm page loads "
+    print(f"first page {first_page:.1f} s from server start (serving after "
+          f"{result['server_ready_s']:.1f} s); warm page loads "
           f"{', '.join(f'{x:.1f}' for x in warm)} s; target <= {FIRST_PAGE_TARGET_S:.0f} s")
     print(f"20-run ensemble + bands: {', '.join(f'{x:.0f}' for x in ensemble)} ms; cold "
           f"(run and baseline): {cold:.0f} ms")
     if args.json:
         args.json.write_text(json.dumps(result, indent=2))
     ok = a["median_ms"] <= LEVER_TARGET_MS and (
-        not loaded or result["lever_loaded"]["median_ms"] <= LEVER_TARGET_LOADED_MS)
+        not loaded or loaded["median_ms"] <= LEVER_TARGET_LOADED_MS)
     return 0 if ok and first_page <= FIRST_PAGE_TARGET_S else 1
 
 
