@@ -153,7 +153,7 @@ def test_good_upload_switches_scenario(page) -> None:
 
 
 def test_scenario_picker_describes_and_loads(page, catalog) -> None:
-    page.find(v.Select, label="Scenario").widget.v_model = "possession"
+    page.find(v.Select, label="Start a scenario afresh").widget.v_model = "possession"
     assert catalog.descriptions["possession"] in texts(page)
     assert 'data-series="Possession index"' in control_chart(page)
 

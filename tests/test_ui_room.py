@@ -133,7 +133,7 @@ def test_picking_the_current_scenario_again_starts_it_afresh(page) -> None:
         button(page, "Step").click()
         button(page, "Regional summit").click()
         assert "Now: baseline · changed in the workshop" in texts(page)
-        select(page, "Scenario").v_model = "baseline"
+        select(page, "Start a scenario afresh").v_model = "baseline"
         assert "Now: baseline\n" in texts(page) + "\n"
         assert "changed in the workshop" not in texts(page)
         assert "No events yet." in texts(page)
@@ -201,7 +201,7 @@ def test_headline_is_on_the_page(page) -> None:
 
 def test_reset_after_each_of_five_scenario_switches(page, catalog) -> None:
     for name in ("possession", "mixed", "baseline", "possession_under_shock", "possession"):
-        select(page, "Scenario").v_model = name
+        select(page, "Start a scenario afresh").v_model = name
         assert f"Now: {name}" in texts(page)
         button(page, "Reset").click()
         assert "Quarter 0 / 40" in texts(page), name

@@ -32,13 +32,13 @@ CHARTS: tuple[ChartDef, ...] = (
     ChartDef("hhi", "Dependence: how concentrated suppliers are", ("supplier_hhi",)),
     ChartDef("leverage", "Leverage: markup paid over unit cost", ("markup_paid",)),
     ChartDef("cost", "Cost: cumulative spend (US$ m)", ("cumulative_cost",)),
-    ChartDef("spend", "Cost: spend per quarter (US$ m), where a price shock shows",
+    ChartDef("spend", "Cost per quarter (US$ m): price shocks show here",
              ("spend",)),
     ChartDef("control", "Control against possession", ("control_index", "possession_index")),
     ChartDef("resilience", "Resilience: service continuity", ("service_continuity",)),
     ChartDef("outage", "Resilience: outage so far (quarters of lost service)",
              ("outage_quarters",)),
-    ChartDef("cohesion", "Regional body: cohesion, where a summit shows", ("cohesion",)),
+    ChartDef("cohesion", "Regional body: cohesion (summits show here)", ("cohesion",)),
     ChartDef("incidents", "Incidents per quarter", ("incidents",)),
 )
 CHART_BY_KEY = {c.key: c for c in CHARTS}
@@ -262,7 +262,9 @@ def network(iso3: Sequence[str], vendor_labels: Sequence[str], vendor_is_model: 
            f'width="{width}" height="{height}" data-chart="network" role="img" '
            f'aria-label="Dependency network" style="font-family:sans-serif;font-size:10px">',
            f'<text x="6" y="14" font-size="12" font-weight="bold">Dependency network, quarter '
-           f'{step} (edge width = supplier share; blue = models, green = compute)</text>']
+           f'{step}</text>',
+           '<text x="6" y="26">edge width = supplier share; blue = models, green = compute'
+           '</text>']
     for i in range(S):
         for j in range(V):
             share = float(shares[i, j])

@@ -79,8 +79,11 @@ def TabBar(tab: int, on_tab: Callable[[int], None]):
                                on_value=lambda label: on_tab(TABS.index(label)))
 
 
-NOTICE_STYLE = ("position: fixed; bottom: 16px; left: 50%; transform: translateX(-50%); "
-                "z-index: 1000; max-width: min(92vw, 1100px); padding: 10px 16px; "
+# Centred by margins, not by left: 50% + translate, so on a phone the notice may use the
+# whole width (it wrapped to half the screen, a word a line, over the levers).
+NOTICE_STYLE = ("position: fixed; bottom: 16px; left: 0; right: 0; margin: 0 auto; "
+                "width: fit-content; box-sizing: border-box; "
+                "z-index: 1000; max-width: min(94vw, 1100px); padding: 10px 16px; "
                 "border-radius: 6px; background: #fff8e1; border: 2px solid #f9a825; "
                 "box-shadow: 0 4px 16px rgba(0,0,0,.25); align-items: center; gap: 12px; "
                 "font-size: 18px")
@@ -206,7 +209,7 @@ def ScenarioPicker(catalog: Catalog, current: str, on_pick: Callable[[str], None
                 classes=["scenario-description", "hint"])
     with solara.Tooltip("Picking a scenario (the current one too) starts it afresh: lever "
                         "changes, overrides and live events are dropped."):
-        solara.Select(label="Scenario", value=None, values=list(catalog.names),
+        solara.Select(label="Start a scenario afresh", value=None, values=list(catalog.names),
                       on_value=pick, classes=["scenario-picker"]).key(f"scenario-picker-{picks}")
 
     def own_file() -> None:

@@ -80,12 +80,15 @@ def workdir() -> Path | None:
 
 
 def environment() -> dict[str, str]:
-    """The server's environment: a checkout importable, no telemetry calls, Solara's
-    SameSite warning (see :data:`SAMESITE_FILTER`) silenced."""
+    """The server's environment: a checkout importable, no telemetry calls, no Solara
+    badge, Solara's SameSite warning (see :data:`SAMESITE_FILTER`) silenced."""
     env = dict(os.environ)
     if not INSTALLED:
         env["PYTHONPATH"] = os.pathsep.join([str(ROOT), *filter(None, [env.get("PYTHONPATH")])])
     env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] = "False"
+    # Solara's "This website runs on Solara" badge sits over the last chart row and the
+    # event buttons at the bottom right of a projector-sized page.
+    env["SOLARA_THEME_SHOW_BANNER"] = "False"
     env["PYTHONWARNINGS"] = ",".join(filter(None, [env.get("PYTHONWARNINGS"), SAMESITE_FILTER]))
     # Let the server cache compiled imports (Solara, Mesa, pandas: ~2 s of compiling on
     # every start otherwise, where PYTHONDONTWRITEBYTECODE is set machine-wide).

@@ -268,6 +268,14 @@ def test_plain_language_on_the_main_screen(fresh: Page) -> None:
         assert word not in text, word
     assert "Bloc A: the bloc whose frontier labs" in text
     assert "e+0" not in text  # numbers for people, no exponents
+    # every chart's title fits its chart (a long one ran into the next chart at 1920 px)
+    overflow = page.evaluate("""() => [...document.querySelectorAll('svg[data-chart]')]
+        .map(svg => [svg.querySelector('text'), svg.viewBox.baseVal.width])
+        .filter(([t, w]) => t && w && t.getBBox().x + t.getComputedTextLength() > w)
+        .map(([t]) => t.textContent)""")
+    assert overflow == [], overflow
+    # and nothing of the framework's own sits over the charts or the event buttons
+    expect(page.get_by_text("This website runs on Solara")).to_have_count(0)
 
 
 def test_twenty_sessions_moving_levers_at_once_lose_no_step(browser: Browser,
