@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from model import ScenarioSpec, SovereigntyModel
+
+
+def pytest_configure(config) -> None:
+    # In-process UI tests render with the renderer the server uses
+    from ui.server import environment
+
+    os.environ["REACTON_FAST"] = environment()["REACTON_FAST"]
 
 
 @pytest.fixture(scope="session")

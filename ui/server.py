@@ -81,7 +81,8 @@ def workdir() -> Path | None:
 
 def environment() -> dict[str, str]:
     """The server's environment: a checkout importable, no telemetry calls, no Solara
-    badge, Solara's SameSite warning (see :data:`SAMESITE_FILTER`) silenced."""
+    badge, reacton's fast renderer, Solara's SameSite warning (see
+    :data:`SAMESITE_FILTER`) silenced."""
     env = dict(os.environ)
     if not INSTALLED:
         env["PYTHONPATH"] = os.pathsep.join([str(ROOT), *filter(None, [env.get("PYTHONPATH")])])
@@ -89,6 +90,10 @@ def environment() -> dict[str, str]:
     # Solara's "This website runs on Solara" badge sits over the last chart row and the
     # event buttons at the bottom right of a projector-sized page.
     env["SOLARA_THEME_SHOW_BANNER"] = "False"
+    # Reacton's renderer that walks only the parts of the page that changed (opt-in in
+    # reacton 1.11, tested by reacton against the default one): a quarter's step re-renders
+    # in ~17 ms instead of ~37 ms, which is what lets a room of sessions play at once.
+    env["REACTON_FAST"] = "1"
     env["PYTHONWARNINGS"] = ",".join(filter(None, [env.get("PYTHONWARNINGS"), SAMESITE_FILTER]))
     # Let the server cache compiled imports (Solara, Mesa, pandas: ~2 s of compiling on
     # every start otherwise, where PYTHONDONTWRITEBYTECODE is set machine-wide).
