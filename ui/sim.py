@@ -14,15 +14,17 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from model import MODEL_VERSION, ScenarioSpec
 from model.engine import Engine
 from model.metrics import REGION_INDEX, STATE_INDEX
 from model.results import PROVENANCE_COLUMNS, aggregate_over_states, tidy_states
+
+if TYPE_CHECKING:
+    import pandas as pd  # imported by the tables that need it (exports), not at start-up
 
 #: Default ensemble size; replication ``i`` uses seed ``i`` (common random numbers).
 ENSEMBLE_SIZE = 20
