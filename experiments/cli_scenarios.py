@@ -12,7 +12,7 @@ import sys
 import textwrap
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .cli import UserError, print_summary, print_table
 
@@ -292,26 +292,37 @@ def compare(specs: list[ScenarioSpec], labels: list[str], seeds: list[int],
     uses ``ensemble[r]`` in every scenario."""
     import pandas as pd
 
-    from model import run
+    from model.engine import Engine
 
+    from .worker import MAX_BATCH
+
+    runs = [(label, r, seed, replace(spec.with_values(**ensemble[r]) if ensemble else spec,
+                                     seed=seed))
+            for label, spec in zip(labels, specs) for r, seed in enumerate(seeds)]
+    # the runs of one region and horizon advance together, as the sweeps' do (each equal
+    # to the run alone, tested), then come out in the order they were asked for
+    groups: dict[tuple, list[int]] = {}
+    for i, (*_, run_spec) in enumerate(runs):
+        groups.setdefault((run_spec.states, run_spec.horizon), []).append(i)
+    results: dict[int, Any] = {}
+    with _progress(len(runs), "compare") as bar:
+        for members in groups.values():
+            for start in range(0, len(members), MAX_BATCH):
+                batch = members[start:start + MAX_BATCH]
+                engine = Engine([runs[i][3] for i in batch]).run()
+                results.update((i, engine.results(k)) for k, i in enumerate(batch))
+                bar.update(len(batch))
     rows, series, finals = [], [], []
-    with _progress(len(specs) * len(seeds), "compare") as bar:
-        for label, spec in zip(labels, specs):
-            for r, seed in enumerate(seeds):
-                run_spec = spec.with_values(**ensemble[r]) if ensemble else spec
-                results = run(run_spec, seed=seed)
-                region = results.region
-                states = results.states
-                finals.append(states[states["step"] == states["step"].max()]
-                              .assign(scenario=label, replication=r, seed=seed))
-                row = {"scenario": label, "replication": r, "seed": seed}
-                for name, column, how in KEY_OUTCOMES:
-                    values = region[column].to_numpy()
-                    row[name] = {"final": values[-1], "sum": values.sum(),
-                                 "min": values.min()}[how]
-                rows.append(row)
-                series.append(region.assign(scenario=label, replication=r))
-                bar.update()
+    for i, (label, r, seed, _) in enumerate(runs):
+        region, states = results[i].region, results[i].states
+        finals.append(states[states["step"] == states["step"].max()]
+                      .assign(scenario=label, replication=r, seed=seed))
+        row = {"scenario": label, "replication": r, "seed": seed}
+        for name, column, how in KEY_OUTCOMES:
+            values = region[column].to_numpy()
+            row[name] = {"final": values[-1], "sum": values.sum(), "min": values.min()}[how]
+        rows.append(row)
+        series.append(region.assign(scenario=label, replication=r))
     return Comparison(labels, pd.DataFrame(rows), pd.concat(series, ignore_index=True),
                       pd.concat(finals, ignore_index=True))
 

@@ -125,6 +125,28 @@ def test_compare_a_scenario_with_itself_differs_by_exactly_zero(tmp_path):
     assert (diffs.to_numpy() == 0).all()
 
 
+def test_compare_runs_in_batches_equal_to_runs_alone():
+    """compare advances its runs together (one batch per region and horizon): each
+    scenario's series and final rows are those of the run alone, in the order asked."""
+    from experiments.cli_scenarios import compare
+    from model import run
+    specs = [load_scenario("baseline"), load_scenario("possession")]
+    seeds = [3, 9]
+    got = compare(specs, ["base", "own"], seeds)
+    assert list(zip(got.outcomes.scenario, got.outcomes.seed)) == [
+        ("base", 3), ("base", 9), ("own", 3), ("own", 9)]
+    for label, spec in zip(["base", "own"], specs):
+        for r, seed in enumerate(seeds):
+            alone = run(spec, seed=seed)
+            series = got.series[(got.series.scenario == label) & (got.series.replication == r)]
+            pd.testing.assert_frame_equal(
+                series.drop(columns=["scenario", "replication"]).reset_index(drop=True),
+                alone.region)
+            final = got.states[(got.states.scenario == label) & (got.states.replication == r)]
+            assert final.drop(columns=["scenario", "replication", "seed"]).reset_index(
+                drop=True).equals(alone.states[alone.states.step == 40].reset_index(drop=True))
+
+
 def test_compare_needs_equal_horizons(tmp_path, capsys):
     short = tmp_path / "short.yaml"
     short.write_text("extends: baseline\nhorizon: 10\n")
