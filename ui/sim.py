@@ -14,17 +14,19 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
+
+# At start-up, not lazily: reacton's use_state looks pandas up in sys.modules on every call,
+# so a session importing pandas for its first table while another renders crashes that
+# render ("partially initialized module 'pandas'"), seen when three devices reconnect at once.
+import pandas as pd
 
 from model import MODEL_VERSION, ScenarioSpec
 from model.engine import Engine
 from model.metrics import REGION_INDEX, STATE_INDEX
 from model.results import PROVENANCE_COLUMNS, aggregate_over_states, tidy_states
-
-if TYPE_CHECKING:
-    import pandas as pd  # imported by the tables that need it (exports), not at start-up
 
 #: Default ensemble size; replication ``i`` uses seed ``i`` (common random numbers).
 ENSEMBLE_SIZE = 20
