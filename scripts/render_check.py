@@ -23,11 +23,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("url")
     parser.add_argument("--timeout", type=float, default=120.0)
     parser.add_argument("--selector", default=SELECTOR, help="CSS selector that means drawn")
-    parser.add_argument("--click", default=None, metavar="TEXT",
-                        help="then press the button labelled TEXT ...")
-    parser.add_argument("--expect", default=None, metavar="TEXT",
-                        help="... and wait until TEXT is on the page")
+    parser.add_argument("--click", action="append", default=[], metavar="TEXT",
+                        help="then press the button labelled TEXT ... (repeatable: in turn)")
+    parser.add_argument("--expect", action="append", default=[], metavar="TEXT",
+                        help="... and wait until TEXT is on the page (one per --click)")
     args = parser.parse_args(argv)
+    if len(args.click) != len(args.expect):
+        parser.error("give one --expect for each --click")
     from playwright.sync_api import Error, sync_playwright
 
     # Only 127.0.0.1 resolves: a page needing a CDN (or anything online) cannot draw.
@@ -40,17 +42,17 @@ def main(argv: list[str] | None = None) -> int:
             page.on("requestfailed", lambda r: failed.append(r.url))
             page.goto(args.url, wait_until="commit")
             page.wait_for_selector(args.selector, timeout=args.timeout * 1000)
-            if args.click:
-                page.get_by_role("button", name=args.click).first.click()
-            if args.expect:
-                page.get_by_text(args.expect).first.wait_for(timeout=args.timeout * 1000)
+            for label, text in zip(args.click, args.expect, strict=True):
+                page.get_by_role("button", name=label).first.click()
+                page.get_by_text(text).first.wait_for(timeout=args.timeout * 1000)
         except Error as exc:
             print(f"render_check: page not drawn: {str(exc).splitlines()[0]}; failed "
                   f"requests: {failed[:5]}", file=sys.stderr)
             return 1
         finally:
             browser.close()
-    then = f", then {args.click!r} gave {args.expect!r}" if args.click or args.expect else ""
+    then = "".join(f", then {label!r} gave {text!r}"
+                   for label, text in zip(args.click, args.expect, strict=True))
     print(f"render_check: {args.url} drawn offline ({args.selector}{then})")
     return 0
 

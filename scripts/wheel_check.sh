@@ -78,7 +78,7 @@ if grep -qiE "traceback|samesite" "$work/app.log"; then
   cat "$work/app.log" >&2; exit 1
 fi
 
-step "Mesa's SolaraViz (sovsim[viz], sovsim.examples.solaraviz_app) drawn offline, then Step"
+step "Mesa's SolaraViz (sovsim[viz], sovsim.examples.solaraviz_app) drawn offline, then Step, then Reset (Mesa passes scenario=)"
 "$uv" venv -q -p "$base" "$work/viz"
 "$uv" pip install -q --python "$work/viz/bin/python" "sovsim[viz] @ $wheel"
 "$work/viz/bin/sovsim" app --vendor-assets >/dev/null
@@ -92,7 +92,8 @@ for _ in $(seq 300); do
   sleep 0.2
 done
 "$venv/bin/python" "$repo/scripts/render_check.py" "http://127.0.0.1:$port/" \
-  --selector ".vue-grid-layout img" --click Step --expect "Time: 1.0"
+  --selector ".vue-grid-layout img" --click Step --expect "Time: 1.0" \
+  --click Reset --expect "Time: 0.0"
 kill -TERM "$server_pid"; wait "$server_pid" || true; server_pid=""
 if grep -qi "traceback" "$work/viz.log"; then cat "$work/viz.log" >&2; exit 1; fi
 step "ok"

@@ -234,3 +234,31 @@ def test_console_entry_point_runs_without_traceback(tmp_path):
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
     assert proc.stderr.startswith("sovsim: error: ") and "alias bomb" in proc.stderr
+
+
+def test_one_scenario_hash_in_run_show_compare_and_the_sweep_database(tmp_path, capsys):
+    """Issue 11 item 10: the hash `run` prints (any seed, any steps) is the one `show`
+    prints, the one compare's tables carry and the one a sweep stores."""
+    import json
+    import re
+    import sqlite3
+
+    def printed_hash(argv: list[str]) -> str:
+        assert main(argv) == 0
+        return re.search(r"\(hash ([0-9a-f]+)\)", capsys.readouterr().out).group(1)
+
+    shown = printed_hash(["show", "possession"])
+    assert printed_hash(["run", "possession", "--seed", "3", "--steps", "6"]) == shown
+    assert printed_hash(["run", "possession", "--seed", "8", "--steps", "2"]) == shown
+    out = tmp_path / "cmp"
+    assert main(["compare", "baseline", "possession", "--replications", "2", "--steps", "3",
+                 "--out-dir", str(out)]) == 0
+    meta = json.loads((out / "outcomes.csv-metadata.json").read_text())
+    assert meta["sovsim:provenance"]["scenario_hashes"]["possession"] == shown
+    exp = tmp_path / "h.yaml"
+    exp.write_text("name: h\nscenarios: [possession]\nreplications: 2\nhorizon: 3\n")
+    db = tmp_path / "h.sqlite"
+    assert main(["sweep", str(exp), "--db", str(db), "--no-progress", "--workers", "1"]) == 0
+    with sqlite3.connect(db) as con:
+        stored = {h for (h,) in con.execute("select distinct scenario_hash from runs")}
+    assert stored == {shown}

@@ -185,3 +185,35 @@ def test_db_in_a_missing_folder_is_one_clear_line(tmp_path, capsys):
     assert main(["sweep", str(exp), "--db", str(db), "--workers", "1", "--no-progress"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and f"folder {db.parent} does not exist" in err[0], err
+
+
+# ---------------------------------------------------------------------------- item 16
+def test_ctrl_c_in_a_sweep_says_what_is_stored_and_how_to_resume(tmp_path):
+    """Ctrl-C (SIGINT) mid-sweep: exit 130, one line saying how many runs are stored and to
+    rerun the same command; the rerun finishes the rest, every run exactly once."""
+    import re
+    import signal
+
+    exp = write(tmp_path / "long.yaml", {"name": "long", "scenarios": ["baseline"],
+                                         "replications": 5000, "horizon": 40})
+    cmd = [sys.executable, "-m", "experiments.cli", "sweep", str(exp), "--db",
+           str(tmp_path / "long.sqlite"), "--no-progress", "--workers", "1", "--batch", "64"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    db = tmp_path / "long.sqlite"
+    deadline = time.monotonic() + 60
+    while not db.exists() and time.monotonic() < deadline:  # start-up done
+        time.sleep(0.2)
+    time.sleep(3)  # some batches stored, far from all 5,000
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, (out, err)
+    assert "Traceback" not in err
+    said = re.search(r"interrupted: (\d+) of 5000 runs are stored in .*long\.sqlite "
+                     r"\((\d+) from this sweep\); rerun the same command to resume", err)
+    assert said, err
+    stored = int(said.group(1))
+    assert 0 < stored < 5000
+    again = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0, again.stderr
+    assert f"{5000 - stored} runs done, 0 failed, {stored} already" in again.stdout

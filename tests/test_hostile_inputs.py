@@ -224,6 +224,30 @@ def test_numpy_scalars_are_accepted_wherever_values_enter():
     assert exp.n_runs == 4 and exp.replications == 2
 
 
+def test_numpy_scalars_as_mesa_keywords_and_in_batch_run():
+    """What a sampler hands Mesa: numpy values as SovereigntyModel keywords and through
+    mesa.batch_run, the same runs as plain Python values."""
+    import mesa
+
+    from model import SovereigntyModel
+    plain = SovereigntyModel(rng=3, horizon=4, collect=False, contract_term=6,
+                             national_model=True, restriction_rate=0.01)
+    typed = SovereigntyModel(rng=np.int64(3), horizon=np.int64(4), collect=False,
+                             contract_term=np.int64(6), national_model=np.bool_(True),
+                             restriction_rate=np.float64(0.01))
+    plain.run()
+    typed.run()
+    assert typed.seed == 3 and type(typed.seed) is int
+    np.testing.assert_array_equal(typed.state_metrics, plain.state_metrics)
+    rows = mesa.batch_run(SovereigntyModel, {"horizon": [np.int64(2)],
+                                             "contract_term": [np.int64(4), np.int64(8)],
+                                             "pooled_evaluation": [np.bool_(True)]},
+                          rng=[np.int64(1)], number_processes=1, data_collection_period=-1,
+                          display_progress=False)
+    assert len({r["RunId"] for r in rows}) == 2  # (rows are per agent too)
+    assert sorted({int(r["contract_term"]) for r in rows}) == [4, 8]
+
+
 # ---------------------------------------------------------------------------- item 23
 @pytest.mark.parametrize("change,path,words", [
     ({"design": {"factors": {"contract_term": {"low": float("inf")}}}},
