@@ -59,9 +59,21 @@ ARM = """([watch, timeout]) => {
   });
 }"""
 CHARTS = "[class*=chart-]"
+#: Resolves once the charts have not changed for ``quiet`` ms (at most ``limit`` ms): under
+#: load a redraw can still be arriving when the next change is armed, and its tail would be
+#: timed as the next change's redraw (a 10 ms "redraw").
+QUIET = """([watch, quiet, limit]) => new Promise((resolve) => {
+  let timer = setTimeout(done, quiet);
+  const obs = new MutationObserver(() => { clearTimeout(timer); timer = setTimeout(done, quiet); });
+  document.querySelectorAll(watch).forEach((n) => obs.observe(n, {subtree: true,
+    childList: true, attributes: true, characterData: true}));
+  const cap = setTimeout(done, limit);
+  function done() { obs.disconnect(); clearTimeout(timer); clearTimeout(cap); resolve(); }
+})"""
 
 
 def timed(page: Page, action, watch: str = CHARTS, timeout_ms: int = 10_000) -> float:
+    page.evaluate(QUIET, [watch, 400, timeout_ms])
     page.evaluate(ARM, [watch, timeout_ms])
     action()
     ms = page.evaluate("window.__bench")
