@@ -119,9 +119,9 @@ TOGGLE = """(lever) => document.querySelector(`.lever-${lever} input[type=checkb
 
 def busy_session(url: str, stop: threading.Event, ready: threading.Barrier,
                  visible: bool = False) -> None:
-    """Another participant: plays at 8 quarters/s and moves a lever every ~2 s."""
-    if not visible:
-        return hidden_busy_session(url, stop, ready)
+    """Another participant: plays at 8 quarters/s and moves a lever every ~2 s; unless
+    ``visible``, with its page hidden from layout and paint (:data:`HIDDEN`), for the same
+    server work."""
     with sync_playwright() as p:
         browser = launch_chromium(p)
         page = browser.new_page(viewport={"width": 1280, "height": 900})
@@ -131,41 +131,25 @@ def busy_session(url: str, stop: threading.Event, ready: threading.Barrier,
         except Exception:
             ready.abort()  # the measured session goes on without waiting for this one
             raise
+        if not visible:
+            page.add_style_tag(content=HIDDEN)
         with contextlib.suppress(threading.BrokenBarrierError):
             ready.wait(timeout=600)
         slider = page.locator(".lever-possessive_rhetoric [role=slider]").first
+        levers = ["joint_procurement", "national_model"]
         keys = ["ArrowRight", "ArrowLeft"]
         i = 0
         while not stop.is_set():
-            page.get_by_role("button", name="Play", exact=True).click()
+            if visible:
+                page.get_by_role("button", name="Play", exact=True).click()
+            else:  # hidden elements take clicks only as DOM events
+                page.evaluate(PRESS, "Play")
             page.wait_for_timeout(1500)
-            slider.focus()
-            slider.press(keys[i % 2])
-            i += 1
-            page.wait_for_timeout(500)
-        browser.close()
-
-
-def hidden_busy_session(url: str, stop: threading.Event, ready: threading.Barrier) -> None:
-    """:func:`busy_session` with its page hidden (:data:`HIDDEN`): the same server work."""
-    with sync_playwright() as p:
-        browser = launch_chromium(p)
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        try:
-            page.goto(url, wait_until="commit", timeout=300_000)
-            page.wait_for_selector("[data-chart=control] polyline", timeout=300_000)
-        except Exception:
-            ready.abort()
-            raise
-        page.add_style_tag(content=HIDDEN)
-        with contextlib.suppress(threading.BrokenBarrierError):
-            ready.wait(timeout=600)
-        levers = ["joint_procurement", "national_model"]
-        i = 0
-        while not stop.is_set():
-            page.evaluate(PRESS, "Play")
-            page.wait_for_timeout(1500)
-            page.evaluate(TOGGLE, levers[i % 2])
+            if visible:
+                slider.focus()
+                slider.press(keys[i % 2])
+            else:
+                page.evaluate(TOGGLE, levers[i % 2])
             i += 1
             page.wait_for_timeout(500)
         browser.close()
