@@ -294,24 +294,19 @@ def compare(specs: list[ScenarioSpec], labels: list[str], seeds: list[int],
 
     from model.engine import Engine
 
-    from .worker import MAX_BATCH
+    from .worker import engine_batches
 
     runs = [(label, r, seed, replace(spec.with_values(**ensemble[r]) if ensemble else spec,
                                      seed=seed))
             for label, spec in zip(labels, specs) for r, seed in enumerate(seeds)]
-    # the runs of one region and horizon advance together, as the sweeps' do (each equal
-    # to the run alone, tested), then come out in the order they were asked for
-    groups: dict[tuple, list[int]] = {}
-    for i, (*_, run_spec) in enumerate(runs):
-        groups.setdefault((run_spec.states, run_spec.horizon), []).append(i)
+    # the runs advance in batches, as a sweep's do (each equal to the run alone, tested),
+    # then come out in the order they were asked for
     results: dict[int, Any] = {}
     with _progress(len(runs), "compare") as bar:
-        for members in groups.values():
-            for start in range(0, len(members), MAX_BATCH):
-                batch = members[start:start + MAX_BATCH]
-                engine = Engine([runs[i][3] for i in batch]).run()
-                results.update((i, engine.results(k)) for k, i in enumerate(batch))
-                bar.update(len(batch))
+        for batch in engine_batches([run_spec for *_, run_spec in runs]):
+            engine = Engine([runs[i][3] for i in batch]).run()
+            results.update((i, engine.results(k)) for k, i in enumerate(batch))
+            bar.update(len(batch))
     rows, series, finals = [], [], []
     for i, (label, r, seed, _) in enumerate(runs):
         region, states = results[i].region, results[i].states

@@ -91,7 +91,7 @@ def run_tasks(specs: Sequence[ScenarioSpec], tasks: Sequence[RunTask], keep: str
     batch it was in is re-run one run at a time, so the others still finish)."""
     started = datetime.now(UTC)
     records: list[RunRecord | None] = [None] * len(tasks)
-    groups: dict[tuple, list[tuple[int, ScenarioSpec, dict]]] = {}
+    ready: list[tuple[int, ScenarioSpec, dict]] = []
     for i, (spec, task) in enumerate(zip(specs, tasks, strict=True)):
         base = _base(spec, task, version, started)
         t0 = time.perf_counter()
@@ -101,11 +101,20 @@ def run_tasks(specs: Sequence[ScenarioSpec], tasks: Sequence[RunTask], keep: str
         except Exception as exc:  # noqa: BLE001 - a failed run is data, the sweep goes on
             records[i] = _failed(base, exc, time.perf_counter() - t0)
             continue
-        groups.setdefault((run_spec.states, run_spec.horizon), []).append((i, run_spec, base))
-    for members in groups.values():
-        for start in range(0, len(members), MAX_BATCH):
-            _run_group(members[start:start + MAX_BATCH], keep, records)
+        ready.append((i, run_spec, base))
+    for batch in engine_batches([spec for _, spec, _ in ready]):
+        _run_group([ready[k] for k in batch], keep, records)
     return records  # type: ignore[return-value]
+
+
+def engine_batches(specs: Sequence[ScenarioSpec]) -> list[list[int]]:
+    """Indices of ``specs`` grouped into batches one engine can advance together: the same
+    region and horizon, at most :data:`MAX_BATCH` runs, in the order given."""
+    groups: dict[tuple, list[int]] = {}
+    for i, spec in enumerate(specs):
+        groups.setdefault((spec.states, spec.horizon), []).append(i)
+    return [members[start:start + MAX_BATCH] for members in groups.values()
+            for start in range(0, len(members), MAX_BATCH)]
 
 
 def _run_group(members: list[tuple[int, ScenarioSpec, dict]], keep: str,
