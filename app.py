@@ -41,6 +41,7 @@ from ui.components import (
     TabBar,
 )
 from ui.headline import HeadlineBar
+from ui.html import Html
 from ui.rooms.pages import FacilitatePage, JoinPage, ScreenPage
 from ui.server import apply_cull_timeout
 from ui.session import use_session
@@ -65,11 +66,12 @@ def Workshop(catalog: Catalog, search: str | None = None):
 
     solara.Title("sovsim workshop")
     RoomStyle()
-    UrlSync(share.encode(state, catalog), on_base=set_base_url)
+    query = share.encode(state, catalog)
+    UrlSync(query, on_base=set_base_url)
     with solara.Column(style="padding: 8px",
                        classes=["sovsim-room", *(["present"] if state.present else [])]):
-        solara.HTML(tag="h2", unsafe_innerHTML=f"sovsim: possession or control? · scenario "
-                    f"<b>{escape(state.setup.scenario)}</b>")
+        Html(tag="h2", content=f"sovsim: possession or control? · scenario "
+             f"<b>{escape(state.setup.scenario)}</b>")
         HeadlineBar(s.run, s.baseline)
         Notice(state.message, lambda: update(st.dismiss))
         TabBar(state.tab, lambda i: update(lambda a: replace(a, tab=i)))
@@ -112,16 +114,16 @@ def Workshop(catalog: Catalog, search: str | None = None):
                         with solara.Row(style="flex-wrap: wrap"):
                             Network(s.run)
                             with solara.Column():
-                                solara.HTML(tag="h4", unsafe_innerHTML="Event log")
+                                Html(tag="h4", content="Event log")
                                 EventLog(s.run, state.setup.live_events)
                                 solara.Button("Remove live events", text=True,
                                               disabled=not state.setup.live_events,
                                               on_click=lambda: update(st.clear_live_events))
-                    SharePanel(share.encode(state, catalog),
+                    SharePanel(query,
                                lambda: exports.export_yaml(catalog, state.setup),
                                lambda: exports.whole_run_csv(state.setup),
                                exports.export_filename(state.setup),
-                               dict(s.run.provenance), base_url)
+                               dict(s.run.provenance), base_url, state.playing)
         elif state.tab == 1:
             CompareTab(catalog, state.compare, spec,
                        lambda x, y: update(lambda a: replace(a, compare=(x, y))),

@@ -8,6 +8,7 @@ import ipyvuetify as v
 import pytest
 import solara
 from ui_helpers import (
+    blocks,
     button,
     descendants,
     ensemble_on,
@@ -146,9 +147,7 @@ def app_upload(rc, name: str, data: bytes) -> None:
 def test_good_upload_switches_scenario(page) -> None:
     app_upload(page, "mine.yaml", b"name: mine\nextends: possession\n")
     assert "uploaded file pasted.yaml" in texts(page)
-    assert "scenario <b>pasted.yaml</b>" in [w.unsafe_innerHTML for w in
-                                          page.find(solara.widgets.HTML).widgets
-                                          if w.tag == "h2"][0]
+    assert "scenario <b>pasted.yaml</b>" in [b for b in blocks(page) if b.startswith("<h2>")][0]
     assert 'data-series="Possession index"' in control_chart(page)
 
 
@@ -163,10 +162,7 @@ def test_compare_tab_shows_both_and_deltas(page) -> None:
     delta = html(page, "delta-panel")
     assert "A: possession" in delta and "B: coordinated_resilience" in delta
     assert "Possession index" in delta and "B − A" in delta
-    overlays = [w.unsafe_innerHTML for w in page.find(solara.widgets.HTML).widgets
-                if "chart-overlay" in (w.attributes.get("class") or "")]
-    deltas = [w.unsafe_innerHTML for w in page.find(solara.widgets.HTML).widgets
-              if "chart-delta" in (w.attributes.get("class") or "")]
+    overlays, deltas = blocks(page, "chart-overlay"), blocks(page, "chart-delta")
     control = next(c for c in overlays if 'data-chart="cmp-control_index"' in c)
     assert 'data-series="A: possession"' in control
     assert 'data-series="B: coordinated_resilience"' in control  # the same axes

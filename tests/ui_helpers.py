@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import ipyvuetify as v
-import solara
+import ipywidgets
+
+
+def blocks(rc, cls: str | None = None) -> list[str]:
+    """The markup of every HTML block (:func:`ui.html.Html`), or of those with class ``cls``."""
+    return [w.value for w in rc.find(ipywidgets.HTML).widgets
+            if cls is None or cls in w._dom_classes]
 
 
 def html(rc, cls: str) -> str:
-    """Inner HTML of the one ``solara.HTML`` widget with CSS class ``cls``."""
-    found = [w for w in rc.find(solara.widgets.HTML).widgets
-             if cls in (w.attributes.get("class") or "").split()]
-    assert len(found) == 1, f"{len(found)} HTML widgets with class {cls!r}"
-    return found[0].unsafe_innerHTML
+    """The markup of the one HTML block with CSS class ``cls``."""
+    found = blocks(rc, cls)
+    assert len(found) == 1, f"{len(found)} HTML blocks with class {cls!r}"
+    return found[0]
 
 
 def button(rc, label: str) -> v.Btn:

@@ -28,6 +28,7 @@ from model.parameters import STATE_LEVERS, Parameter
 from . import charts, limits
 from .catalog import Catalog, default_comparison
 from .headline import change_text, people_number
+from .html import Html
 from .sim import (
     ENSEMBLE_SIZES,
     REGION,
@@ -489,7 +490,7 @@ def Charts(run: Trajectory, baseline: Trajectory, focus: str,
     with solara.Row(style="flex-wrap: wrap; gap: 8px",
                     classes=["charts-large" if large else "charts-all"]):
         for key in (keys or svgs):
-            solara.HTML(tag="div", unsafe_innerHTML=svgs[key], classes=[f"chart-{key}"])
+            Html(tag="div", content=svgs[key], classes=[f"chart-{key}"])
 
 
 @solara.component
@@ -542,13 +543,13 @@ def cards_html(run: Trajectory, baseline: Trajectory) -> str:
 
 @solara.component
 def StateCards(run: Trajectory, baseline: Trajectory):
-    solara.HTML(tag="div", unsafe_innerHTML=cards_html(run, baseline), classes=["state-cards"])
+    Html(tag="div", content=cards_html(run, baseline), classes=["state-cards"])
 
 
 @solara.component
 def Network(run: Trajectory):
     labels = [VENDOR_LABELS.get(k, k) for k in run.vendor_keys]
-    solara.HTML(tag="div", classes=["chart-network"], unsafe_innerHTML=charts.network(
+    Html(tag="div", classes=["chart-network"], content=charts.network(
         run.iso3, labels, run.vendor_is_model, run.shares, run.step, run.provenance))
 
 
@@ -605,7 +606,7 @@ def EventLog(run: Trajectory, live: tuple[Event, ...]):
         f"<td>{escape(describe_event(row.event, names))}</td>"
         f"<td class='settings'>{escape(row.settings)}</td></tr>"
         for row in rows)
-    solara.HTML(tag="div", classes=["event-log"], unsafe_innerHTML=(
+    Html(tag="div", classes=["event-log"], content=(
         f"{EVENT_LOG_CSS}<table><tr><th>Quarter</th><th>Origin</th><th>What happens</th>"
         f"<th>Settings</th></tr>{body}</table>"))
 
@@ -744,13 +745,13 @@ def ComparePanel(catalog: Catalog, names: tuple[str, str], a: Trajectory, b: Tra
         for metric, overlay, diff in compare_svgs(a, b, names, ens_a, ens_b):
             with solara.Column(gap="0px", classes=[f"compare-{metric}"],
                                style="flex: 1 1 min(440px, 100%); max-width: 640px"):
-                solara.HTML(tag="div", unsafe_innerHTML=overlay, classes=["chart-overlay"])
-                solara.HTML(tag="div", unsafe_innerHTML=diff, classes=["chart-delta"])
+                Html(tag="div", content=overlay, classes=["chart-overlay"])
+                Html(tag="div", content=diff, classes=["chart-delta"])
     rows = delta_rows(a, b)
     body = "".join(f"<tr><td>{escape(label)}</td><td>{plain_number(va)}</td>"
                    f"<td>{plain_number(vb)}</td><td><b>{plain_number(d, signed=True)}</b></td>"
                    "</tr>" for label, va, vb, d in rows)
-    solara.HTML(tag="div", classes=["delta-panel"], unsafe_innerHTML=(
+    Html(tag="div", classes=["delta-panel"], content=(
         f"<table style='font-size:18px' cellpadding='4'><tr><th>Region, final quarter</th>"
         f"<th>A: {escape(names[0])}</th><th>B: {escape(names[1])}</th><th>B − A</th></tr>"
         f"{body}</table>"))
@@ -785,9 +786,11 @@ def CompareTab(catalog: Catalog, compare: tuple[str, str], current: ScenarioSpec
 
 @solara.component
 def SharePanel(query: str, yaml_text: Callable[[], str], csv_text: Callable[[], str],
-               filename: str, provenance: dict, base_url: str = ""):
+               filename: str, provenance: dict, base_url: str = "", playing: bool = False):
     """Share link (also always in the address bar), Copy, a QR code, downloads, and the
-    provenance they carry."""
+    provenance they carry. The QR code is drawn when playback pauses: the link changes
+    every quarter, nobody scans a moving view, and drawing it took ~11 ms of the server's
+    time per quarter per playing session (a tenth of a loaded server's time)."""
     from .browser import CopyLink, qr_svg
 
     p = provenance
@@ -795,18 +798,22 @@ def SharePanel(query: str, yaml_text: Callable[[], str], csv_text: Callable[[], 
     with solara.Row(style="flex-wrap: wrap; align-items: center; gap: 16px",
                     classes=["share-row"]):
         with solara.Column(gap="6px", style="min-width: 0; flex: 1 1 320px"):
-            solara.HTML(tag="h3", unsafe_innerHTML="Share this view")
+            Html(tag="h3", content="Share this view")
             solara.Text("The address bar always holds this exact view: copy it, or scan the "
                         "code. Opening it (or reloading) restores the session.",
                         classes=["hint"])
             CopyLink(url)
-            solara.HTML(tag="a", unsafe_innerHTML="Open the share link in a new tab",
-                        attributes={"href": f"?{query}", "id": "share-link",
-                                    "target": "_blank"})
-        svg = qr_svg(url) if base_url else ""
-        solara.HTML(tag="div", classes=["share-qr"], unsafe_innerHTML=svg or (
-            "<div class='hint'>(link too long for a QR code: use Copy link)</div>"
-            if base_url else ""), style="min-width: 0")
+            Html(tag="a", content="Open the share link in a new tab",
+                 attributes={"href": f"?{query}", "id": "share-link",
+                             "target": "_blank"})
+        if playing:
+            qr = "<div class='hint'>(the QR code is drawn when playback pauses)</div>"
+        elif base_url:
+            qr = qr_svg(url) or ("<div class='hint'>(link too long for a QR code: use Copy "
+                                 "link)</div>")
+        else:
+            qr = ""
+        Html(tag="div", classes=["share-qr"], content=qr)
     with solara.Row(style="flex-wrap: wrap"):
         solara.FileDownload(yaml_text, filename=f"{filename}.yaml",
                             label="Download scenario (YAML for sovsim run)")
@@ -834,14 +841,14 @@ def StoryPicker(stories: tuple, on_open: Callable[[str], None]):
 @solara.component
 def StoryList(stories: tuple, on_open: Callable[[str], None]):
     """The takeaway stories, each with its steps and a Start button."""
-    solara.HTML(tag="h3", unsafe_innerHTML="Takeaway stories")
+    Html(tag="h3", content="Takeaway stories")
     solara.Text("Each story steps through a scenario in presentation mode, with a caption at "
                 "the moments that matter. Next and Back move between them.", classes=["hint"])
     for story in stories:
         with solara.Card(story.title, classes=[f"story-{story.key}"]):
-            solara.HTML(tag="ol", unsafe_innerHTML="".join(
+            Html(tag="ol", content="".join(
                 f"<li>{escape(c.scenario)}, quarter {c.step}</li>" for c in story.chapters),
-                style="font-size: 18px")
+                attributes={"style": "font-size: 18px"})
             solara.Button("Start", color="primary", on_click=lambda k=story.key: on_open(k),
                           classes=[f"start-{story.key}"])
 
@@ -852,11 +859,10 @@ def StoryBar(title: str, index: int, count: int, caption: str,
     """The story being told: its caption at this moment, Back / Next, and Leave."""
     with solara.Column(classes=["story-bar"], style="border-left: 6px solid #1f5fa8; "
                        "background: #e3f2fd; padding: 10px 14px; gap: 6px"):
-        solara.HTML(tag="div", classes=["story-title"], unsafe_innerHTML=(
+        Html(tag="div", classes=["story-title"], content=(
             f"<b style='font-size:22px'>{escape(title)}</b> <span style='font-size:18px'>· "
             f"step {index + 1} of {count}</span>"))
-        solara.HTML(tag="div", classes=["story-caption"], style="font-size: 24px",
-                    unsafe_innerHTML=escape(caption))
+        Html(tag="div", classes=["story-caption"], content=escape(caption))
         with solara.Row(style="flex-wrap: wrap"):
             solara.Button("Back", icon_name="mdi-chevron-left", disabled=index == 0,
                           on_click=lambda: on_go(index - 1), classes=["story-back"])
@@ -878,8 +884,8 @@ def About(path: Path | None = None):
         solara.Error(f"The model description {path} is missing from this installation, so it "
                      "cannot be shown; see docs/ODD.md in the sovsim repository.")
         return
-    solara.HTML(tag="div", classes=["about-model", "md-doc"],
-                unsafe_innerHTML=markdown_html(path.read_text(encoding="utf-8")))
+    Html(tag="div", classes=["about-model", "md-doc"],
+         content=markdown_html(path.read_text(encoding="utf-8")))
 
 
 def glossary_markdown() -> str:
@@ -905,5 +911,5 @@ def glossary_markdown() -> str:
 
 @solara.component
 def Glossary():
-    solara.HTML(tag="div", classes=["glossary", "md-doc"],
-                unsafe_innerHTML=markdown_html(glossary_markdown()))
+    Html(tag="div", classes=["glossary", "md-doc"],
+         content=markdown_html(glossary_markdown()))

@@ -11,6 +11,7 @@ import solara
 
 from model import OUTCOMES
 
+from .html import Html
 from .sim import Trajectory
 
 #: (outcome, +1 if higher is better, -1 if lower is better), in the order shown.
@@ -89,6 +90,4 @@ def headline_html(run: Trajectory, baseline: Trajectory) -> str:
 @solara.component
 def HeadlineBar(run: Trajectory, baseline: Trajectory):
     """Always on screen (sticky at the top while scrolling)."""
-    solara.HTML(tag="div", classes=["headline"], unsafe_innerHTML=headline_html(run, baseline),
-                style="position: sticky; top: 0; z-index: 900; background: #ffffffee; "
-                      "padding: 6px 4px; border-bottom: 2px solid #cfd8dc")
+    Html(headline_html(run, baseline), classes=["headline"])  # sticky: see ui/style.py

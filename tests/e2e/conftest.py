@@ -50,6 +50,9 @@ def open_app(browser: Browser, url: str, wait: bool = True) -> Page:
 def wait_drawn(page: Page) -> None:
     # generous: the machine is shared, and five sessions load at once in one test
     page.wait_for_selector("[data-chart=control] polyline", timeout=120_000)
+    # the charts can be drawn while Solara's loading screen is still fading out (a
+    # page-wide transition, 19,000 px wide on a phone in mid-flight): wait until it is gone
+    page.wait_for_selector(".solara-loader", state="detached", timeout=30_000)
 
 
 @pytest.fixture(scope="module")

@@ -216,6 +216,11 @@ def test_address_bar_holds_state_copy_qr_and_reload_restores(browser: Browser,
     wait_drawn(page)
     expect(page.locator(QUARTER)).to_have_text("Quarter 1 / 40")
     expect(page.locator(".lever-interop_standards")).to_contain_text(": 1 ")
+    # while playing, the QR code waits for a pause (the link changes every quarter)
+    click_button(page, "Play")
+    expect(page.locator(".share-qr")).to_contain_text("drawn when playback pauses")
+    click_button(page, "Pause")
+    expect(page.locator(".share-qr svg[data-qr]")).to_have_count(1)
     context.close()
 
 

@@ -22,6 +22,7 @@ from model import PARAMETERS
 
 from ..components import EventLog, Guarded, LiveEvents, Notice, ParameterControl, one_line
 from ..headline import HeadlineBar
+from ..html import Html
 from ..style import RoomStyle
 from . import engine as eng
 from . import views
@@ -149,7 +150,7 @@ def Console(search: str | None):
     RoomStyle()
     message, set_message = solara.use_state("")
     with solara.Column(classes=["sovsim-room", "room-console"], style="padding: 8px"):
-        solara.HTML(tag="h2", unsafe_innerHTML="sovsim participatory workshop · facilitator")
+        Html(tag="h2", content="sovsim participatory workshop · facilitator")
         Notice(message, lambda: set_message(""))
         if not code or not key:
             NewRoom(lambda c, k: router.push(f"/facilitate?room={c}&key={quote(k)}"),
@@ -212,15 +213,15 @@ def RoomConsole(code: str, key: str, set_message: Callable[[str], None]):
 
     with solara.Row(style="flex-wrap: wrap; gap: 24px; align-items: flex-start"):
         with solara.Column(style="min-width: 300px"):
-            solara.HTML(tag="div", unsafe_innerHTML=(
+            Html(tag="div", content=(
                 f"{views.TABLE_CSS}<div class='room-big'>Room code</div>"
                 f"<div class='room-code' data-room-code='{code}'>{code}</div>"
                 f"<div class='room-big'>Join at <b>{escape(join)}</b></div>"))
-            solara.HTML(tag="div", classes=["room-qr"], unsafe_innerHTML=views.qr_svg(join))
+            Html(tag="div", classes=["room-qr"], content=views.qr_svg(join))
         with solara.Column(style="min-width: 320px; flex: 1"):
             status = {"open": f"Round {room.round + 1} of {room.rounds} being decided",
                       "finished": "Game over: debrief", "closed": "Room closed"}[room.status]
-            solara.HTML(tag="div", classes=["room-status"], unsafe_innerHTML=(
+            Html(tag="div", classes=["room-status"], content=(
                 f"<div class='room-big'><b>{escape(status)}</b> · scenario "
                 f"<b>{escape(room.scenario)}</b> · {room.quarters_per_round} quarters per "
                 f"round · quarter {room.quarter} of {room.horizon}</div>"))
@@ -240,10 +241,10 @@ def RoomConsole(code: str, key: str, set_message: Callable[[str], None]):
                               disabled=room.status == "closed",
                               on_click=act(lambda: svc.close(code, key)))
             TimerControl(room.timer, lambda s: act(lambda: svc.set_timer(code, key, s))())
-    solara.HTML(tag="div", classes=["console-table"], unsafe_innerHTML=views.states_table_html(
+    Html(tag="div", classes=["console-table"], content=views.states_table_html(
         room, run, view.baseline, online=svc.online(code), submitted=room.status == "open"))
     if room.status == "open":
-        solara.HTML(tag="h3", unsafe_innerHTML=(
+        Html(tag="h3", content=(
             f"Inject an event at quarter {room.next_quarter} (start of the next round)"))
         LiveEvents([s.iso3 for s in view.base.states], run.vendor_keys,
                    lambda kind, targets, **p: act(
@@ -259,9 +260,9 @@ def RoomConsole(code: str, key: str, set_message: Callable[[str], None]):
                 lambda: svc.set_agenda(code, None, key, items))())
     with solara.Row(style="flex-wrap: wrap; gap: 16px"):
         for metric in ("control_index", "outage_quarters"):
-            solara.HTML(tag="div", classes=[f"chart-{metric}"],
-                        unsafe_innerHTML=views.region_chart(run, view.baseline, metric,
-                                                            f"console-{metric}"))
+            Html(tag="div", classes=[f"chart-{metric}"],
+                 content=views.region_chart(run, view.baseline, metric,
+                                                     f"console-{metric}"))
     if room.round:
         ForkPanel(code, key, view, set_message, refresh)
         ExportPanel(code, key, room.round)
@@ -342,10 +343,10 @@ def ForkPanel(code: str, key: str, view: View, set_message, refresh):
                 focus = f["seat"] if f["seat"] in codes else "region"
                 with solara.Row(style="flex-wrap: wrap"):
                     for metric in ("control_index", "outage_quarters"):
-                        solara.HTML(tag="div", classes=[f"fork-{metric}"],
-                                    unsafe_innerHTML=views.two_paths_chart(
-                                        view.run, forked, metric, focus, f"fork-{metric}",
-                                        "fork"))
+                        Html(tag="div", classes=[f"fork-{metric}"],
+                             content=views.two_paths_chart(
+                                 view.run, forked, metric, focus, f"fork-{metric}",
+                                 "fork"))
 
 
 @solara.component
@@ -385,7 +386,7 @@ def Join(search: str | None):
                 return
             solara.Button("Join again", on_click=lambda: router.push("/join"))
             return
-        solara.HTML(tag="h2", unsafe_innerHTML="Join the workshop")
+        Html(tag="h2", content="Join the workshop")
         if not code or not service().exists(code):
             EnterCode(q.get("room") or "", lambda c: router.push(f"/join?room={c}"),
                       set_message, failures)
@@ -468,7 +469,7 @@ def TeamPage(code: str, seat: str, token: str, set_message):
     where = names.get(seat, "Regional body's secretariat")
     status = {"open": f"Round {room.round + 1} of {room.rounds}",
               "finished": "Game over", "closed": "Room closed"}[room.status]
-    solara.HTML(tag="h2", classes=["team-title"], unsafe_innerHTML=(
+    Html(tag="h2", classes=["team-title"], content=(
         f"{escape(team)} · {escape(where)} · {escape(status)}"))
     if seat == eng.SECRETARIAT:
         HeadlineBar(run, view.baseline)
@@ -476,11 +477,11 @@ def TeamPage(code: str, seat: str, token: str, set_message):
         return
     in_force = eng.in_force(base, room, seat)
     levers = {**in_force, **draft}
-    solara.HTML(tag="div", classes=["team-headline"], unsafe_innerHTML=views.state_headline_html(
+    Html(tag="div", classes=["team-headline"], content=views.state_headline_html(
         run, view.baseline, seat, where))
     b = views.team_budget(run, seat, levers)
     over = b["allocated_share"] > b["cap"] + 1e-9
-    solara.HTML(tag="div", classes=["team-budget"], unsafe_innerHTML=(
+    Html(tag="div", classes=["team-budget"], content=(
         f"<div class='room-big'>AI budget US${b['budget']:,.0f} m per quarter; capacity and "
         f"contributions: <b style='color:{'#b71c1c' if over else '#1b5e20'}'>"
         f"{b['allocated_share']:.0%}</b> of it (at most {b['cap']:.0%}); spent so far "
@@ -498,7 +499,7 @@ def TeamPage(code: str, seat: str, token: str, set_message):
                 ParameterControl(p, levers[name], lambda n, v: set_draft({**draft, n: v}),
                                  changed=levers[name] != in_force[name])
             if is_open and member and room.agenda:
-                solara.HTML(tag="h3", unsafe_innerHTML="Regional body: your vote")
+                Html(tag="h3", content="Regional body: your vote")
                 for name in room.agenda:
                     p = PARAMETERS[name]
                     current = eng.region_in_force(base, room)[name]
@@ -518,12 +519,12 @@ def TeamPage(code: str, seat: str, token: str, set_message):
                             "Not submitted yet: absent teams keep their levers",
                             classes=["submit-state"])
         with solara.Column():
-            solara.HTML(tag="div", classes=["chart-team"], unsafe_innerHTML=views.state_chart(
+            Html(tag="div", classes=["chart-team"], content=views.state_chart(
                 run, view.baseline, seat))
-            solara.HTML(tag="div", classes=["chart-team-cost"],
-                        unsafe_innerHTML=views.state_chart(
-                            run, view.baseline, seat, ("service_continuity",), "team-cost",
-                            f"{seat}: service continuity"))
+            Html(tag="div", classes=["chart-team-cost"],
+                 content=views.state_chart(
+                     run, view.baseline, seat, ("service_continuity",), "team-cost",
+                     f"{seat}: service continuity"))
     solara.Text("Keep this page's address to rejoin your seat after a reload.",
                 classes=["hint"])
 
@@ -538,7 +539,7 @@ def Secretariat(code, seat, token, view: View, set_message, refresh):
                                             set_message), refresh()))
     solara.Text("Member states vote on the agenda's items; a majority of votes cast decides "
                 "(levels: the median vote).")
-    solara.HTML(tag="div", unsafe_innerHTML=views.states_table_html(
+    Html(tag="div", content=views.states_table_html(
         room, view.run, view.baseline))
 
 
@@ -572,7 +573,7 @@ def Screen(code: str):
     with solara.Column(classes=["sovsim-room", "room-screen"], style="padding: 8px"):
         status = {"open": f"Round {room.round + 1} of {room.rounds}: teams deciding",
                   "finished": "Debrief", "closed": "Room closed"}[room.status]
-        solara.HTML(tag="div", unsafe_innerHTML=(
+        Html(tag="div", content=(
             f"{views.TABLE_CSS}<div style='display:flex;gap:32px;align-items:baseline;"
             f"flex-wrap:wrap'><span class='room-code'>{code}</span><span class='room-big'>"
             f"<b>{escape(status)}</b>"
@@ -588,24 +589,24 @@ def Screen(code: str):
             Debrief(code, view, step, set_replay, names)
         with solara.Row(style="flex-wrap: wrap; gap: 16px; align-items: flex-start"):
             with solara.Column(style="flex: 5; min-width: min(100%, 640px)"):
-                solara.HTML(tag="div", classes=["screen-table"],
-                            unsafe_innerHTML=views.states_table_html(
-                                room, run, view.baseline, online=service().online(code),
-                                step=step, submitted=not finished))
+                Html(tag="div", classes=["screen-table"],
+                     content=views.states_table_html(
+                         room, run, view.baseline, online=service().online(code),
+                         step=step, submitted=not finished))
             with solara.Column(style="flex: 4; min-width: min(100%, 420px)"):
                 if not finished:
                     with solara.Row(style="flex-wrap: wrap"):
                         for metric in ("control_index", "outage_quarters"):
-                            solara.HTML(tag="div", classes=[f"chart-{metric}"],
-                                        unsafe_innerHTML=views.region_chart(
-                                            run, view.baseline, metric, f"screen-{metric}"))
-                solara.HTML(tag="h3", unsafe_innerHTML="Event timeline")
+                            Html(tag="div", classes=[f"chart-{metric}"],
+                                 content=views.region_chart(
+                                     run, view.baseline, metric, f"screen-{metric}"))
+                Html(tag="h3", content="Event timeline")
                 with solara.Column(classes=["screen-timeline"],
                                    style="max-height: 420px; overflow-y: auto"):
                     EventLog(run, timeline)
         if finished:
-            solara.HTML(tag="div", classes=["debrief-paths"],
-                        unsafe_innerHTML=views.decisions_html(room, names))
+            Html(tag="div", classes=["debrief-paths"],
+                 content=views.decisions_html(room, names))
 
 
 @solara.component
@@ -613,24 +614,24 @@ def Debrief(code: str, view: View, step: int, set_replay, names: dict[str, str])
     """The end of the game: each state's path (possession against control), the region's
     path and the last fork on the same axes, a replay slider for the table below."""
     room, run = view.room, view.run
-    solara.HTML(tag="h2", unsafe_innerHTML="Debrief: possession against control, round by "
-                "round")
+    Html(tag="h2", content="Debrief: possession against control, round by "
+         "round")
     with solara.Row(style="flex-wrap: wrap; gap: 16px; align-items: flex-start"):
-        solara.HTML(tag="div", classes=["debrief-map"],
-                    unsafe_innerHTML=views.possession_control_map(room, run))
+        Html(tag="div", classes=["debrief-map"],
+             content=views.possession_control_map(room, run))
         with solara.Column():
             if room.forks:
                 f, forked = service().fork_run(code, len(room.forks) - 1)
                 focus = f["seat"] if f["seat"] in names else "region"
-                solara.HTML(tag="h3", unsafe_innerHTML=escape(
+                Html(tag="h3", content=escape(
                     f"What if: {PARAMETERS[f['lever']].label} = {views.fmt_value(f['value'])}"
                     f" ({f['seat']}) in round {f['round']}?"))
                 for metric in ("control_index", "outage_quarters"):
-                    solara.HTML(tag="div", unsafe_innerHTML=views.two_paths_chart(
+                    Html(tag="div", content=views.two_paths_chart(
                         run, forked, metric, focus, f"screen-fork-{metric}", "fork"))
             else:
                 for metric in ("control_index", "outage_quarters"):
-                    solara.HTML(tag="div", unsafe_innerHTML=views.region_chart(
+                    Html(tag="div", content=views.region_chart(
                         run, view.baseline, metric, f"screen-{metric}"))
     with solara.Column(classes=["replay"]):
         solara.SliderInt(label=f"Replay: the table at quarter {step} of {run.step}",
