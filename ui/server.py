@@ -72,7 +72,10 @@ def command(host: str, port: int, production: bool = True) -> list[str]:
     # Installed: the module sovsim.app (a script path would put the package folder on the
     # server's sys.path); a checkout: the file, which development mode reloads on change.
     app = "sovsim.app" if INSTALLED else str(APP)
-    cmd = [sys.executable, "-m", "solara", "run", app, "--host", host, "--port", str(port),
+    # ``solara run`` through ui/serve.py, which lets Solara write websocket frames from each
+    # session's thread (see that module)
+    launcher = "sovsim.ui.serve" if INSTALLED else "ui.serve"
+    cmd = [sys.executable, "-m", launcher, "run", app, "--host", host, "--port", str(port),
            "--no-open"]
     return [*cmd, "--production"] if production else cmd
 
@@ -84,8 +87,9 @@ def workdir() -> Path | None:
 
 def environment() -> dict[str, str]:
     """The server's environment: a checkout importable, no telemetry calls, no Solara
-    badge, the page's style sheet in its head, reacton's fast renderer, an allocator that
-    gives memory back, Solara's SameSite warning (see :data:`SAMESITE_FILTER`) silenced."""
+    badge, the page's style sheet in its head, websocket frames written from each session's
+    thread, reacton's fast renderer, an allocator that gives memory back, Solara's SameSite
+    warning (see :data:`SAMESITE_FILTER`) silenced."""
     env = dict(os.environ)
     if not INSTALLED:
         env["PYTHONPATH"] = os.pathsep.join([str(ROOT), *filter(None, [env.get("PYTHONPATH")])])
@@ -93,6 +97,9 @@ def environment() -> dict[str, str]:
     # Solara's "This website runs on Solara" badge sits over the last chart row and the
     # event buttons at the bottom right of a projector-sized page.
     env["SOLARA_THEME_SHOW_BANNER"] = "False"
+    # websocket frames written from each session's thread, not queued on the one event loop
+    # that serves every session (see ui/serve.py)
+    env["SOLARA_SERVER_SYNC_WS_WRITE"] = "true"
     env["SOLARA_ASSETS_EXTRA_LOCATIONS"] = ",".join(
         filter(None, [str(STATIC), env.get("SOLARA_ASSETS_EXTRA_LOCATIONS")]))
     # Reacton's renderer that walks only the parts of the page that changed (opt-in in
