@@ -119,7 +119,8 @@ TOGGLE = """(lever) => document.querySelector(`.lever-${lever} input[type=checkb
 
 def busy_session(url: str, stop: threading.Event, ready: threading.Barrier,
                  visible: bool = False) -> None:
-    """Another participant: plays at 8 quarters/s and moves a lever every ~2 s; unless
+    """Another participant: plays (at the default 2 quarters/s) and toggles a lever every
+    ~2 s (each new combination a full re-run); unless
     ``visible``, with its page hidden from layout and paint (:data:`HIDDEN`), for the same
     server work."""
     with sync_playwright() as p:

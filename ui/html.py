@@ -2,9 +2,10 @@
 
 They are ipywidgets' ``HTML`` widget, not ``solara.HTML``: ``solara.HTML`` is a Vue template
 widget, and the browser compiles each instance (six blob modules apiece) before it can show
-it; the workshop page has two dozen of them. Measured on the workshop page in headless
-Chromium: the page load goes from 2.2-2.3 s to 1.8-2.0 s, and a lever change redraws in
-87 ms instead of 104 ms (median), because the browser only sets the new markup. The
+it; the workshop page has two dozen of them. Measured in headless Chromium, six page loads
+and 48 lever changes alternating between the two servers: a page load took 2.01 s instead
+of 2.44 s (median), and a lever change redrew in 133 ms instead of 143 ms (p90 184 instead
+of 214 ms), because the browser only sets the new markup. The
 block's CSS classes are on its outer element, as with ``solara.HTML``. The style sheet's
 rules for ``.sov-html`` (``ui/static/custom.css``) undo the widget library's own margins,
 fixed widths and line heights, and let the block stand in its parent's layout (flex rows,
