@@ -24,7 +24,8 @@ def server_process(url: str) -> psutil.Process:
             cmd = child.cmdline()
         except psutil.Error:
             continue
-        if "solara" in " ".join(cmd) and port in cmd:
+        # started by ui.server.command: ``python -m ui.serve run app.py ... --port N``
+        if "run" in cmd and "--port" in cmd and port in cmd:
             return child
     raise AssertionError("solara server process not found")
 
