@@ -90,4 +90,4 @@ def headline_html(run: Trajectory, baseline: Trajectory) -> str:
 @solara.component
 def HeadlineBar(run: Trajectory, baseline: Trajectory):
     """Always on screen (sticky at the top while scrolling)."""
-    Html(headline_html(run, baseline), classes=["headline"])  # sticky: see ui/style.py
+    Html(headline_html(run, baseline), classes=["headline"])  # sticky: ui/static/custom.css

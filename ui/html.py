@@ -5,12 +5,13 @@ widget, and the browser compiles each instance (six blob modules apiece) before 
 it; the workshop page has two dozen of them. Measured in headless Chromium, six page loads
 and 48 lever changes alternating between the two servers: a page load took 2.01 s instead
 of 2.44 s (median), and a lever change redrew in 133 ms instead of 143 ms (p90 184 instead
-of 214 ms), because the browser only sets the new markup. The
-block's CSS classes are on its outer element, as with ``solara.HTML``. The style sheet's
-rules for ``.sov-html`` (``ui/static/custom.css``) undo the widget library's own margins,
-fixed widths and line heights, and let the block stand in its parent's layout (flex rows,
-sticky position) as ``solara.HTML`` did: the plain ``div`` that ipyvue wraps around a
-non-Vue widget is given ``display: contents``.
+of 214 ms), because the browser only sets the new markup.
+
+The block's CSS classes are on its outer element, as with ``solara.HTML``. The style
+sheet's rules for ``.sov-html`` (``ui/static/custom.css``) undo the widget library's own
+margins, fixed widths and line heights, and let the block stand in its parent's layout
+(flex rows, sticky position) as ``solara.HTML`` did: the plain ``div`` that ipyvue wraps
+around a non-Vue widget is given ``display: contents``.
 """
 
 from __future__ import annotations
