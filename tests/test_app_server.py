@@ -81,12 +81,13 @@ def test_no_samesite_warning_on_first_page_load(tmp_path):
     assert "Warning" not in text, text
 
 
-def test_the_server_starts_without_mesa_and_with_pandas() -> None:
+def test_the_server_starts_without_mesa_or_pandas() -> None:
     """What the server imports before its first page (Solara and the app): no Mesa
-    (sessions step the engine directly), and pandas already, because importing it while
-    sessions render races reacton's look-up of it (see ui/sim.py)."""
+    (sessions step the engine directly) and no pandas (0.2 s of start-up; importing it
+    while sessions render races reacton's look-up of it, so the UI never does: see
+    ui/sim.py and tests/test_ui_state.py::test_the_ui_server_never_imports_pandas)."""
     code = ("import sys, solara.server.starlette, app; "
             "print(sorted(m for m in ('mesa', 'pandas') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=server.environment(),
                          capture_output=True, text=True, timeout=120, check=True).stdout
-    assert out.strip().splitlines()[-1] == "['pandas']"
+    assert out.strip().splitlines()[-1] == "[]"

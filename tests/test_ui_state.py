@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -205,3 +206,44 @@ def test_every_front_end_package_solara_asks_for_is_vendored() -> None:
     names = {name for name, _ in required_packages()}
     assert {"requirejs", "@widgetti/solara-vuetify3-app", "font-awesome"} <= names
     assert missing() == [], "run python scripts/vendor_solara_assets.py"
+
+
+@pytest.mark.parametrize("name", ["baseline", "possession_under_shock", "coordinated_resilience"])
+def test_results_csv_is_the_text_pandas_writes(name) -> None:
+    """The UI writes its CSV without pandas; the text is pandas' own, cell for cell."""
+    from model.results import PROVENANCE_COLUMNS, tidy_states
+
+    traj = run_full(shipped_catalog().load(name))
+    frame = tidy_states(traj.state_metrics, traj.iso3)
+    for key in PROVENANCE_COLUMNS:
+        frame[key] = traj.provenance[key]
+    assert traj.results_csv() == frame.to_csv(index=False)
+
+
+def test_the_ui_server_never_imports_pandas(tmp_path) -> None:
+    """A page, its downloads and a room's export, in a fresh interpreter: pandas stays out
+    of sys.modules (a lazy import raced reacton's renders; see ui/sim.py)."""
+    import subprocess
+    import sys
+
+    code = f"""
+import sys
+import solara
+import app
+from ui import exports, state as st
+from ui.catalog import shipped_catalog
+from ui.rooms.service import RoomService
+catalog = shipped_catalog()
+box, rc = solara.render(app.Workshop(catalog, None), handle_error=False)
+setup = st.initial_state("baseline", catalog.load("baseline")).setup
+assert exports.whole_run_csv(setup).startswith("step,iso3,")
+svc = RoomService(catalog, {str(tmp_path / "rooms.db")!r})
+room, token = svc.create("baseline", 4, 2)
+svc.advance(room, token)
+assert svc.export(room, token)[1].startswith("step,iso3,")
+print("pandas" in sys.modules)
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120, cwd=Path(__file__).resolve().parent.parent)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().splitlines()[-1] == "False"

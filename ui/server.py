@@ -113,8 +113,8 @@ def environment() -> dict[str, str]:
     env.setdefault("PYTHONMALLOC", "malloc")
     env.setdefault("MALLOC_ARENA_MAX", "2")
     env["PYTHONWARNINGS"] = ",".join(filter(None, [env.get("PYTHONWARNINGS"), SAMESITE_FILTER]))
-    # Let the server cache compiled imports (Solara, Mesa, pandas: ~2 s of compiling on
-    # every start otherwise, where PYTHONDONTWRITEBYTECODE is set machine-wide).
+    # Let the server cache compiled imports (Solara and its widget libraries: seconds of
+    # compiling on every start otherwise, where PYTHONDONTWRITEBYTECODE is set machine-wide).
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
 
@@ -161,7 +161,7 @@ def running_server(log: Path, port: int | None = None, timeout: float = 60.0,
                 pass
             if time.monotonic() > deadline:
                 raise RuntimeError(f"solara server not ready after {timeout:.0f} s; see {log}")
-            time.sleep(0.2)
+            time.sleep(0.05)  # the first page waits on this poll
         yield url
     finally:
         proc.terminate()

@@ -7,6 +7,9 @@ session's component state, never at module level).
 
 from __future__ import annotations
 
+import csv
+import io
+import math
 import os
 import threading
 import time
@@ -18,15 +21,15 @@ from typing import Any
 
 import numpy as np
 
-# At start-up, not lazily: reacton's use_state looks pandas up in sys.modules on every call,
-# so a session importing pandas for its first table while another renders crashes that
-# render ("partially initialized module 'pandas'"), seen when three devices reconnect at once.
-import pandas as pd
-
+# The server never imports pandas (tests/test_ui_state.py checks): reacton's use_state looks
+# pandas up in sys.modules on every call, so a session importing it for a first table while
+# another renders crashed that render ("partially initialized module 'pandas'"), seen when
+# three devices reconnected at once; and the import was 0.2 s of every server start.
 from model import MODEL_VERSION, ScenarioSpec
 from model.engine import Engine
 from model.metrics import REGION_INDEX, STATE_INDEX
-from model.results import PROVENANCE_COLUMNS, aggregate_over_states, tidy_states
+from model.parameters import STATE_OUTCOMES
+from model.results import PROVENANCE_COLUMNS, aggregate_over_states
 
 #: Default ensemble size; replication ``i`` uses seed ``i`` (common random numbers).
 ENSEMBLE_SIZE = 20
@@ -83,15 +86,26 @@ class Trajectory:
         return float(self.series(metric, focus)[-1])
 
     def results_csv(self) -> str:
-        """The tidy per-state table as CSV, provenance in every row."""
-        return self.results_frame().to_csv(index=False)
+        """The tidy per-state table as CSV (``step, iso3``, every state outcome, provenance
+        in every row): the text ``model.results.tidy_states(...).to_csv(index=False)`` gives,
+        written without pandas (see the note at this module's imports)."""
+        names = [o.name for o in STATE_OUTCOMES]
+        member = names.index("member")
+        tail = [self.provenance[key] for key in PROVENANCE_COLUMNS]
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(["step", "iso3", *names, *PROVENANCE_COLUMNS])
+        for step, rows in enumerate(self.state_metrics.tolist()):
+            for code, row in zip(self.iso3, rows, strict=True):
+                cells = [_csv_number(x) for x in row]
+                cells[member] = bool(row[member])
+                writer.writerow([step, code, *cells, *tail])
+        return out.getvalue()
 
-    def results_frame(self) -> pd.DataFrame:
-        """Tidy per-state table (``step, iso3``, outcomes) with provenance columns."""
-        frame = tidy_states(self.state_metrics, self.iso3)
-        for key in PROVENANCE_COLUMNS:
-            frame[key] = self.provenance[key]
-        return frame
+
+def _csv_number(x: float) -> str:
+    """A float as pandas writes it to CSV: its shortest repr, an empty cell for NaN."""
+    return "" if math.isnan(x) else repr(x)
 
 
 def outcome_series(state_metrics: np.ndarray, region_metrics: np.ndarray, iso3, metric: str,
