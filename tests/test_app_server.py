@@ -91,3 +91,14 @@ def test_the_server_starts_without_mesa_or_pandas() -> None:
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=server.environment(),
                          capture_output=True, text=True, timeout=120, check=True).stdout
     assert out.strip().splitlines()[-1] == "[]"
+
+
+def test_the_launcher_preloads_the_page_with_the_collector_back_on() -> None:
+    """ui/serve.py imports Solara and the page's modules before Solara's command line, with
+    garbage collection paused, then freezes them: collection must be on again after."""
+    code = ("import gc, sys; from ui import serve; serve.preload(); "
+            "print(gc.isenabled(), gc.get_freeze_count() > 10_000, "
+            "all(f'ui.{m}' in sys.modules for m in serve.PAGE_MODULES), 'solara' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=server.environment(),
+                         capture_output=True, text=True, timeout=120, check=True).stdout
+    assert out.strip().splitlines()[-1] == "True True True True"
