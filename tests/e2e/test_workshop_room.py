@@ -248,6 +248,14 @@ def test_presentation_mode_fits_the_screen(browser: Browser, server_url: str, si
         size_px = page.evaluate("() => parseFloat(getComputedStyle(document.querySelector("
                                 "'.lever-label')).fontSize)")
         assert size_px >= 18
+        # the two large charts fill the column beside the levers (a chart's own width cap
+        # is for the eight small ones)
+        column = page.locator(".main-right").bounding_box()["width"]
+        boxes = [big.nth(i).bounding_box() for i in range(2)]
+        if boxes[0]["y"] == boxes[1]["y"]:
+            assert boxes[0]["width"] + boxes[1]["width"] >= 0.95 * column, (boxes, column)
+        else:
+            assert min(b["width"] for b in boxes) >= 0.95 * column, (boxes, column)
     # the charts follow the window
     before = big.first.bounding_box()["width"]
     page.set_viewport_size({"width": max(360, width - 200), "height": height})
