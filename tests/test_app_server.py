@@ -7,6 +7,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -102,3 +103,47 @@ def test_the_launcher_preloads_the_page_with_the_collector_back_on() -> None:
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=server.environment(),
                          capture_output=True, text=True, timeout=120, check=True).stdout
     assert out.strip().splitlines()[-1] == "True True True True"
+
+
+@pytest.mark.parametrize(("argv", "url"), [
+    (["run", "app.py", "--host", "127.0.0.1", "--port", "8800"], "http://127.0.0.1:8800/"),
+    (["run", "app.py", "--host=0.0.0.0", "--port=9000"], "http://127.0.0.1:9000/"),
+    (["run", "app.py", "--host", "::"], "http://[::1]:8765/"),
+    (["run", "app.py", "--port", "0"], None),
+])
+def test_the_launcher_knows_where_its_server_answers(argv, url) -> None:
+    from ui.serve import server_url
+
+    assert server_url(argv) == url
+
+
+def test_static_files_are_asked_for_once_the_server_answers() -> None:
+    """The launcher's warm-up asks for the page's own scripts and style sheets (scripts
+    first), gzipped, and then the scripts require.js loads; nothing on other hosts."""
+    import http.server
+
+    from ui.serve import REQUIRED_SCRIPTS, warm_static_files
+
+    page = (b'<link href="/_solara/cdn/a.css?v=1"><script src="/_solara/cdn/b.js"></script>'
+            b'<a href="https://solara.dev">x</a><img src="//cdn.example/c.png">')
+    asked: list[tuple[str, str | None]] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - http.server's name
+            asked.append((self.path, self.headers.get("Accept-Encoding")))
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(page if self.path == "/" else b"")
+
+        def log_message(self, *args):
+            pass
+
+    with http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler) as httpd:
+        thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+        thread.start()
+        paths = warm_static_files(f"http://127.0.0.1:{httpd.server_address[1]}/", timeout=10)
+        httpd.shutdown()
+    expected = ["_solara/cdn/b.js", "_solara/cdn/a.css", *REQUIRED_SCRIPTS]
+    assert paths == expected
+    assert [path for path, _ in asked] == ["/", *(f"/{p}" for p in expected)]
+    assert all(encoding == "gzip" for _, encoding in asked[1:])
