@@ -51,4 +51,4 @@ def Html(content: str = "", tag: str = "div", classes: Sequence[str] = (),
          attributes: Mapping[str, str] | None = None):
     """A block showing ``content`` (markup the caller built and escaped) in ``tag``."""
     return Block.element(value=markup(content, tag, attributes),
-                                   _dom_classes=[BLOCK_CLASS, *classes])
+                         _dom_classes=[BLOCK_CLASS, *classes])

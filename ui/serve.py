@@ -23,6 +23,7 @@ import gc
 import importlib
 import logging
 import re
+import sys
 import threading
 import time
 import urllib.request
@@ -87,8 +88,8 @@ def server_url(argv: list[str]) -> str | None:
     port = option("--port", "8765")
     if port == "0":
         return None
-    host = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "localhost"}.get(
-        option("--host", "localhost"), option("--host", "localhost"))
+    host = option("--host", "localhost")
+    host = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)  # every address: this one
     return f"http://{f'[{host}]' if ':' in host else host}:{port}/"
 
 
@@ -125,8 +126,6 @@ def warm_static_files(url: str, timeout: float = 120.0) -> list[str]:
 
 
 def main() -> None:
-    import sys
-
     use_sync_websocket_protocol()
     show_fallback_warning()
     preload()
