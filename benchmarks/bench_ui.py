@@ -1,6 +1,7 @@
 """Browser benchmark of the workshop UI, measured in headless Chromium.
 
-Starts a production ``solara run app.py`` server and measures, inside the page (from the
+Starts the production server (``ui.server.command``: ``solara run`` through
+ui/serve.py) and measures, inside the page (from the
 input event to the next animation frame after a chart's DOM changed):
 
 * lever change -> re-run from the start + redraw, median over ``--changes`` changes

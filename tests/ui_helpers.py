@@ -86,7 +86,7 @@ def textarea(rc, label: str) -> v.Textarea:
 
 
 def server_process(log, port: int, env_extra: dict[str, str]):
-    """A production ``solara run app.py`` as a process the test may kill (SIGKILL) and
+    """The production server (``ui.server.command``) as a process the test may kill (SIGKILL) and
     start again on the same port; returns (process, url) once it serves pages."""
     import subprocess
     import time

@@ -137,7 +137,8 @@ def port_in_use(host: str, port: int) -> bool:
 @contextmanager
 def running_server(log: Path, port: int | None = None, timeout: float = 60.0,
                    env: dict[str, str] | None = None) -> Iterator[str]:
-    """A production ``solara run app.py`` on a free port; yields its URL, stops it after."""
+    """The production server of :func:`command` on a free port; yields its URL, stops it
+    after."""
     missing = missing_assets()
     if missing:
         raise RuntimeError(f"Solara assets not vendored ({', '.join(missing)}): run "
